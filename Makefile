@@ -1,0 +1,45 @@
+# The collection's commands. A newcomer needs two: `make lab` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PORT   ?= 8888
+BIN    := $(VENV)/bin
+# JupyterLab refuses to run as root unless told; containers and CI often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test install install-dev notebooks benchmark readme clean
+
+## make lab: set up the environment (first time only) and open the collection in JupyterLab
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
+
+## make test: every test, including notebooks in a fresh kernel and JupyterLab in headless Chromium
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) tools/bootstrap_venv.py $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## make notebooks: run every notebook and save it with clean, small outputs (after editing a notebook)
+notebooks: $(VENV)/.installed-dev
+	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+
+## make benchmark: time each notebook against a stack-only baseline; report notebook and data sizes
+benchmark: $(VENV)/.installed-dev
+	$(BIN)/python tools/benchmark.py
+
+## make readme: regenerate the README's notebook table from notebooks/lessons.toml
+readme: $(VENV)/.installed
+	$(BIN)/python tools/lessons.py --write
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,155 @@
+"""The shared data: valid against its Frictionless descriptor, and true to the rules a schema cannot state."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from frictionless import Package, system
+
+import rapprochement as rp
+from rapprochement.data import TABLES, parse_partial_date
+
+DATA = Path(rp.data_dir())
+DESCRIPTOR = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"]}
+
+
+def table(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA / TABLES[name][0], dtype=str, keep_default_na=False)
+
+
+def split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def test_frictionless_validates_every_table_with_keys():
+    with system.use_context(trusted=True):
+        report = Package(str(DATA / "datapackage.json")).validate()
+    problems = [f"{t.name}: {e.message}" for t in report.tasks for e in t.errors][:10]
+    assert report.valid, "\n".join(problems)
+
+
+def test_descriptor_describes_every_table_and_names_licences_and_sources():
+    described = {r["path"] for r in DESCRIPTOR["resources"]}
+    assert {file for file, _ in TABLES.values()} <= described
+    assert {p.name for p in DATA.glob("*.csv")} == described, "every CSV in data/ is described, and only those"
+    assert DESCRIPTOR["licenses"] and DESCRIPTOR["sources"]
+    for resource in DESCRIPTOR["resources"]:
+        assert resource.get("description") and resource["schema"]["fields"]
+        assert all(f.get("description") for f in resource["schema"]["fields"]), resource["name"]
+
+
+def test_the_timeline_covers_1949_to_1980_with_enough_events():
+    events = table("events")
+    assert len(events) >= 120
+    years = events["date"].str[:4].astype(int)
+    assert years.min() == 1949 and years.max() == 1980
+    assert set(events["thread"]) == set(rp.THREADS), "every thread has events"
+
+
+def test_event_dates_parse_at_their_stated_precision_and_ends_follow_starts():
+    for row in table("events").itertuples():
+        first, _, precision = parse_partial_date(row.date)
+        assert precision == row.date_precision, row.event_id
+        if row.end_date:
+            _, last, end_precision = parse_partial_date(row.end_date)
+            assert end_precision == row.end_date_precision, row.event_id
+            assert last >= first, f"{row.event_id} ends before it starts"
+        else:
+            assert row.end_date_precision == "", row.event_id
+
+
+def test_every_list_of_ids_points_to_rows_that_exist():
+    source_ids, place_ids = set(table("sources")["source_id"]), set(table("places")["place_id"])
+    person_ids = set(table("people")["person_id"])
+    for name in TABLES:
+        frame = table(name)
+        for cell in frame.get("source_ids", []):
+            assert split(cell), f"{name}: a row without sources"
+            assert set(split(cell)) <= source_ids, f"{name}: unknown sources {set(split(cell)) - source_ids}"
+    for cell in table("events")["place_ids"]:
+        assert set(split(cell)) <= place_ids, f"unknown places {set(split(cell)) - place_ids}"
+    assert set(table("roles")["person_id"]) <= person_ids
+
+
+def test_every_source_is_cited_somewhere():
+    cited = {s for name in TABLES if "source_ids" in table(name) for cell in table(name)["source_ids"] for s in split(cell)}
+    documents = set(table("documents")["source_id"])
+    assert set(table("sources")["source_id"]) <= cited | documents
+
+
+def test_disputed_rows_say_how_the_sources_differ():
+    for name in TABLES:
+        frame = table(name)
+        if "confidence" in frame:
+            note = "confidence_note" if "confidence_note" in frame else "note" if "note" in frame else "notes"
+            disputed = frame[frame["confidence"] == "disputed"]
+            assert (disputed[note].str.len() > 20).all(), f"{name}: a disputed row without an explanation"
+
+
+@pytest.mark.parametrize(
+    "pattern, must_mention",
+    [
+        (r"Shanghai Communiqué", ["27 Feb", "28 Feb"]),
+        (r"announce agreement to establish", ["15 Dec", "16 Dec"]),
+    ],
+)
+def test_known_date_disagreements_are_recorded(pattern, must_mention):
+    events = table("events")
+    rows = events[events["title"].str.contains(pattern)]
+    assert len(rows) == 1, pattern
+    assert rows["confidence"].iloc[0] == "disputed"
+    for text in must_mention:
+        assert text in rows["confidence_note"].iloc[0], text
+
+
+def test_conflicting_figures_are_kept_side_by_side_never_averaged():
+    clash = table("sino_soviet")
+    soviet_dead = clash[(clash["indicator"] == "clash_1969_killed") & (clash["side_counted"] == "Soviet")]
+    chinese_dead = clash[(clash["indicator"] == "clash_1969_killed") & (clash["side_counted"] == "Chinese")]
+    assert soviet_dead["claimant"].nunique() >= 1 and chinese_dead["claimant"].nunique() >= 2
+
+
+def test_every_number_has_a_unit_and_says_whether_it_is_an_estimate():
+    for name in ("trade", "troops", "un_votes", "recognition", "sino_soviet"):
+        frame = table(name)
+        assert (frame["unit"].str.len() > 0).all(), name
+        assert set(frame["estimate"]) <= {"yes", "no"}, name
+
+
+def test_places_have_plausible_coordinates():
+    places = table("places")
+    assert places["lat"].astype(float).between(-90, 90).all() and places["lon"].astype(float).between(-180, 180).all()
+    beijing = places.set_index("place_id").loc["beijing"]
+    assert abs(float(beijing["lat"]) - 39.9) < 0.2 and abs(float(beijing["lon"]) - 116.4) < 0.2
+
+
+def test_people_carry_the_spellings_students_meet():
+    people = table("people").set_index("person_id")
+    assert people.loc["zhou-enlai", "name_wade_giles"] == "Chou En-lai"
+    assert people.loc["mao-zedong", "name_wade_giles"] == "Mao Tse-tung"
+    assert people.loc["deng-xiaoping", "name_wade_giles"] == "Teng Hsiao-p'ing"
+    soviet = people[people["country"] == "USSR"]
+    assert (soviet["name_russian"].str.len() > 0).all()
+    chinese = people[people["country"].isin(["PRC", "ROC"])]
+    assert (chinese["name_chinese"].str.len() > 0).all()
+
+
+@pytest.mark.parametrize("row", table("documents").to_dict("records"), ids=lambda r: r["document_id"])
+def test_documents_name_the_copy_they_were_checked_against(row):
+    text = (DATA / "documents" / row["file"]).read_text(encoding="utf-8")
+    header = text.split("\n---\n", 1)[0]
+    for field in ("title:", "date:", "source:", "source_url:", "checked_against:", "rights:", "excerpted:"):
+        assert re.search(rf"^{field}\s*\S", header, re.M), f"{row['file']}: header lacks {field}"
+    assert len(rp.document_text(row["document_id"])) > 500
+
+
+def test_data_dictionary_is_generated_from_the_descriptor():
+    from tools.data_dictionary import README, with_dictionary
+
+    text = README.read_text(encoding="utf-8")
+    assert with_dictionary(text) == text, "run `python tools/data_dictionary.py --write`"

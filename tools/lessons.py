@@ -1,0 +1,60 @@
+"""The teaching order, read from notebooks/lessons.toml, and the README table generated from it.
+
+    python tools/lessons.py          # print the table
+    python tools/lessons.py --write  # rewrite it in README.md between the markers
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ORDER = ROOT / "notebooks" / "lessons.toml"
+START, END = "<!-- lessons:start -->", "<!-- lessons:end -->"
+
+
+def read_order() -> dict:
+    """The parsed lessons.toml: ``binder_repository`` and a list of ``lesson`` tables."""
+    return tomllib.loads(ORDER.read_text(encoding="utf-8"))
+
+
+def all_notebooks() -> list[str]:
+    """Every notebook the collection ships, as repository-relative paths, in teaching order."""
+    paths = []
+    for lesson in read_order()["lesson"]:
+        paths += [lesson["notebook"]] + [lesson[k] for k in ("exercises", "solutions") if k in lesson]
+    return paths
+
+
+def binder_link(path: str) -> str:
+    """A Binder link that opens ``path`` in JupyterLab."""
+    repo = read_order()["binder_repository"]
+    return f"https://mybinder.org/v2/gh/{repo}/HEAD?urlpath=lab/tree/{path}"
+
+
+def table() -> str:
+    """The README's notebook table."""
+    rows = ["| # | Notebook | What it covers | Time | Launch |", "|---|---|---|---|---|"]
+    for number, lesson in enumerate(read_order()["lesson"]):
+        path = lesson["notebook"]
+        badge = f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder_link(path)})"
+        time = f"{lesson['teaching_minutes']} min + {lesson['exercise_minutes']} min exercises"
+        rows.append(f"| {number:02d} | [{lesson['title']}]({path}) | {lesson['covers']} | {time} | {badge} |")
+    return "\n".join(rows)
+
+
+def readme_with_table(readme: str) -> str:
+    """README text with the table between the markers replaced by the current one."""
+    head, rest = readme.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{table()}\n{END}{tail}"
+
+
+if __name__ == "__main__":
+    if "--write" in sys.argv:
+        readme = ROOT / "README.md"
+        readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        print(table())
