@@ -47,6 +47,10 @@ def lab(tmp_path_factory):
     for folder in ("notebooks", "exercises", "solutions"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, root / folder)
+    # no "get notified about Jupyter news?" pop-up over the notebook
+    news = root / ".settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True)
+    news.write_text('{"fetchNews": "false", "checkForUpdates": false}')
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root / ".config"), JUPYTERLAB_SETTINGS_DIR=str(root / ".settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(root / ".workspaces"))
@@ -78,7 +82,9 @@ def browser():
         chromium = p.chromium.launch(
             executable_path=CHROMIUM, headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+                  "--disable-sync", "--no-first-run", "--disable-quic",
+                  # network off: everything but the local Jupyter server goes to a proxy that does not exist
+                  "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1;localhost"],
         )
         yield chromium
         chromium.close()
@@ -99,24 +105,21 @@ def _expected(path: Path) -> tuple[int, int]:
 def test_run_all_cells_in_jupyterlab(lab, browser, notebook):
     base, token = lab
     charts_expected, widgets_expected = _expected(ROOT / notebook)
-    blocked: list[str] = []
+    outside: list[str] = []
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, timezone_id="America/Los_Angeles")
-
-    def only_local(route):
-        url = route.request.url
-        if url.startswith(base) or url.startswith("data:") or url.startswith("blob:"):
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
-    context.route("**/*", only_local)
     page = context.new_page()
+    # Chromium's proxy is a dead port, so any request to another host fails; we also record each one.
+    page.on("request", lambda r: None if r.url.startswith((base, "ws://127.0.0.1", "data:", "blob:")) else outside.append(r.url))
     page.goto(f"{base}/lab/tree/{notebook}?token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    page.click(".jp-MenuBar >> text=Run")
-    page.click(".lm-Menu-content >> text=Run All Cells")
+    page.wait_for_selector(".jp-StatusBar-Item >> text=/Python 3.*Idle/", timeout=60_000)
+    # Clear the stored outputs first, so every prompt reads [ ] until this run has executed its cell.
+    page.click("#jp-MainMenu .lm-MenuBar-itemLabel:text-is('Edit')")
+    page.click(".lm-Menu-itemLabel:text-is('Clear Outputs of All Cells')")
+    page.wait_for_function("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
+                           ".every(p => !/\\d/.test(p.textContent))", timeout=20_000)
+    page.click("#jp-MainMenu .lm-MenuBar-itemLabel:text-is('Run')")
+    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
     # Done when every code cell shows an execution number and the kernel is idle again.
     page.wait_for_function(
         """() => {
@@ -137,15 +140,25 @@ def test_run_all_cells_in_jupyterlab(lab, browser, notebook):
     for broken in ("Error displaying widget", "Loading widget...", "Error loading script", "Javascript Error"):
         assert broken not in body, f"{notebook} shows {broken!r}"
 
-    vega_outputs = page.locator(f".jp-OutputArea-output[data-mime-type='{VEGA}']")
-    drawn = page.locator(f".jp-OutputArea-output[data-mime-type='{VEGA}'] svg.marks, "
-                         f".jp-OutputArea-output[data-mime-type='{VEGA}'] canvas.marks")
-    assert vega_outputs.count() >= charts_expected, f"{notebook}: {vega_outputs.count()} of {charts_expected} charts shown"
-    assert drawn.count() == vega_outputs.count(), f"{notebook}: {vega_outputs.count() - drawn.count()} charts did not draw"
-    widget_views = page.locator(".jp-OutputArea-output .jupyter-widgets.widget-container, "
-                                ".jp-OutputArea-output .jupyter-widgets.widget-inline-hbox")
-    assert page.locator(".jp-OutputArea-output .jupyter-widgets").count() >= widgets_expected
-    if widgets_expected:
-        assert widget_views.count() > 0, f"{notebook}: no widget rendered"
-    assert not blocked, f"{notebook} tried to reach the network: {blocked[:5]}"
+    charts = page.locator(".jp-OutputArea-output.jp-RenderedVegaLite")
+    drawn = page.locator(".jp-OutputArea-output.jp-RenderedVegaLite :is(svg.marks, canvas.marks)")
+    assert charts.count() >= charts_expected, f"{notebook}: {charts.count()} of {charts_expected} charts shown"
+    assert drawn.count() == charts.count(), f"{notebook}: {charts.count() - drawn.count()} charts did not draw"
+    for label in page.locator(".jp-RenderedVegaLite svg.marks").evaluate_all("els => els.map(e => e.getAttribute('aria-label') || '')"):
+        assert len(label) > 40, "every chart carries its description for screen readers"
+
+    widgets = page.locator(".jp-OutputArea-output > .jupyter-widgets.widget-container")  # top-level views only
+    assert widgets.count() >= widgets_expected, f"{notebook}: {widgets.count()} of {widgets_expected} widgets rendered"
+    for i in range(widgets.count()):  # every widget responds: pick another menu entry, see the view change
+        widget = widgets.nth(i)
+        menu = widget.locator("select").first
+        if menu.count():
+            before = widget.inner_text()
+            options = menu.locator("option").all_inner_texts()
+            menu.select_option(label=options[-1])
+            page.wait_for_function("([el, text]) => el.innerText !== text", arg=[widget.element_handle(), before],
+                                   timeout=20_000)
+            assert widget.locator(":is(svg.marks, canvas.marks)").count() or "Not quite" in widget.inner_text()
+        widget.screenshot(path=str(artifacts / f"{Path(notebook).stem}-widget-{i}.png"))
+    assert not outside, f"{notebook} tried to reach the network: {outside[:5]}"
     context.close()

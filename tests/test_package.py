@@ -213,3 +213,9 @@ def test_explorer_output_holds_an_offline_vega_lite_chart_even_without_setup():
         assert output["data"]["application/vnd.vegalite.v5+json"]["title"]["text"].startswith("Events")
     finally:
         rp.setup()
+
+
+@pytest.mark.parametrize("start, end, step", [(1949, 1980, 5), (1960, 1975, 2), (1969, 1972, 1)])
+def test_timeline_ticks_fall_on_whole_years_each_labelled_once(start, end, step):
+    axis = _layers(rp.timeline_chart(start_year=start, end_year=end))[1]["encoding"]["x"]["axis"]
+    assert axis["format"] == "%Y" and axis["tickCount"] == {"interval": "year", "step": step}

@@ -103,15 +103,17 @@ def timeline_chart(events: pd.DataFrame | None = None, thread: str = "all", star
     frame = _timeline_frame(chosen)
     domain = [f"{start_year}-01-01", f"{end_year}-12-31"]
     shown_threads = [label for key, label in THREADS.items() if label in set(frame["thread_label"])]
+    span = end_year - start_year
+    step = 1 if span <= 10 else 2 if span <= 20 else 5  # a tick every 1, 2 or 5 years, each labelled once
     x = alt.X("plot_start:T", title=None, scale=alt.Scale(type="utc", domain=domain),
-              axis=alt.Axis(format="%Y", labelOverlap=True))
+              axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": step}, labelOverlap=True))
     y = alt.Y("thread_label:N", title=None, sort=list(THREADS.values()), axis=alt.Axis(labelLimit=220))
     colour = alt.Color("thread_label:N", title="Thread", legend=None,
                        scale=alt.Scale(domain=list(THREADS.values()), range=list(THREAD_COLOURS.values())))
     base = alt.Chart(frame).encode(y=y, color=colour, tooltip=_TOOLTIP)
-    spans = base.transform_filter("datum.plot_end != datum.plot_start").mark_rule(strokeWidth=3, opacity=0.6).encode(
+    spans = base.transform_filter("datum.plot_end != datum.plot_start").mark_rule(strokeWidth=3, opacity=0.6, clip=True).encode(
         x=x, x2="plot_end:T")
-    points = base.mark_point(filled=True, size=70, opacity=0.85).encode(
+    points = base.mark_point(filled=True, size=70, opacity=0.85, clip=True).encode(
         x=x,
         shape=alt.Shape("precision:N", title="Date known to the",
                         scale=alt.Scale(domain=list(PRECISION_SHAPES), range=list(PRECISION_SHAPES.values()))),
