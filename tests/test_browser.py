@@ -101,6 +101,12 @@ def _expected(path: Path) -> tuple[int, int]:
     return charts, widgets
 
 
+def _chart_label(widget) -> str:
+    """The description of the first chart inside a widget, or '' if it shows none."""
+    labels = widget.locator("svg.marks").evaluate_all("els => els.map(e => e.getAttribute('aria-label') || '')")
+    return labels[0] if labels else ""
+
+
 @pytest.mark.parametrize("notebook", all_notebooks(), ids=str)
 def test_run_all_cells_in_jupyterlab(lab, browser, notebook):
     base, token = lab
@@ -156,8 +162,11 @@ def test_run_all_cells_in_jupyterlab(lab, browser, notebook):
             before = widget.inner_text()
             options = menu.locator("option").all_inner_texts()
             menu.select_option(label=options[-1])
-            page.wait_for_function("([el, text]) => el.innerText !== text", arg=[widget.element_handle(), before],
-                                   timeout=20_000)
+            # the chart itself must be redrawn: its screen-reader description names what it shows
+            page.wait_for_function(
+                """([el, text, label]) => el.innerText !== text && (!label ||
+                     [...el.querySelectorAll('svg.marks')].some(s => s.getAttribute('aria-label') !== label))""",
+                arg=[widget.element_handle(), before, _chart_label(widget)], timeout=20_000)
             assert widget.locator(":is(svg.marks, canvas.marks)").count() or "Not quite" in widget.inner_text()
         widget.screenshot(path=str(artifacts / f"{Path(notebook).stem}-widget-{i}.png"))
     assert not outside, f"{notebook} tried to reach the network: {outside[:5]}"

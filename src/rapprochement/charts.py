@@ -90,7 +90,7 @@ def select_events(events: pd.DataFrame, thread: str = "all", start_year=FIRST_YE
 
 @friendly
 def timeline_chart(events: pd.DataFrame | None = None, thread: str = "all", start_year=FIRST_YEAR,
-                   end_year=LAST_YEAR, width: int = 720) -> alt.LayerChart:
+                   end_year=LAST_YEAR, width: int = 620) -> alt.LayerChart:
     """An interactive timeline: one row per thread, hover a mark for the summary, date and sources.
 
     ``thread`` is ``"all"`` or a key of ``THREADS`` (``"sino_soviet"``...); years are inclusive.
