@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # JupyterLab refuses to run as root unless told; containers and CI often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test install install-dev notebooks benchmark readme clean
+.PHONY: lab test install install-dev notebooks exercises benchmark readme clean
 
 ## make lab: set up the environment (first time only) and open the collection in JupyterLab
 lab: $(VENV)/.installed
@@ -32,6 +32,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 ## make notebooks: run every notebook and save it with clean, small outputs (after editing a notebook)
 notebooks: $(VENV)/.installed-dev
 	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+
+## make exercises: run the solutions (their outputs are what nbval checks), then regenerate student editions and keys
+exercises: $(VENV)/.installed-dev
+	$(BIN)/python tools/run_notebooks.py solutions/*.ipynb
+	$(BIN)/python -m rapprochement.authoring
 
 ## make benchmark: time each notebook against a stack-only baseline; report notebook and data sizes
 benchmark: $(VENV)/.installed-dev

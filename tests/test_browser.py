@@ -112,13 +112,26 @@ def test_run_all_cells_in_jupyterlab(lab, browser, notebook):
     base, token = lab
     charts_expected, widgets_expected = _expected(ROOT / notebook)
     outside: list[str] = []
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, timezone_id="America/Los_Angeles")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, timezone_id="America/Los_Angeles",
+                                  accept_downloads=True)
     page = context.new_page()
+    shot = notebook.replace("/", "_").removesuffix(".ipynb")
+    try:
+        _run_and_inspect(page, base, token, notebook, shot, charts_expected, widgets_expected, outside)
+    finally:
+        context.close()
+
+
+def _run_and_inspect(page, base, token, notebook, shot, charts_expected, widgets_expected, outside):
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
     # Chromium's proxy is a dead port, so any request to another host fails; we also record each one.
     page.on("request", lambda r: None if r.url.startswith((base, "ws://127.0.0.1", "data:", "blob:")) else outside.append(r.url))
-    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+    # a workspace of its own, reset, so no earlier test's open tabs or dialogs come back
+    page.goto(f"{base}/lab/workspaces/{shot}/tree/{notebook}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(".jp-StatusBar-Item >> text=/Python 3.*Idle/", timeout=60_000)
+    page.screenshot(path=str(artifacts / f"{shot}-opened.png"))  # as a student first sees it
     # Clear the stored outputs first, so every prompt reads [ ] until this run has executed its cell.
     page.click("#jp-MainMenu .lm-MenuBar-itemLabel:text-is('Edit')")
     page.click(".lm-Menu-itemLabel:text-is('Clear Outputs of All Cells')")
@@ -136,9 +149,7 @@ def test_run_all_cells_in_jupyterlab(lab, browser, notebook):
     )
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
     page.wait_for_timeout(1500)  # let Vega finish drawing
-    artifacts = ROOT / "test-artifacts"
-    artifacts.mkdir(exist_ok=True)
-    page.screenshot(path=str(artifacts / f"{Path(notebook).stem}.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"{shot}.png"), full_page=True)
 
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0, f"error output in {notebook}: {errors.first.inner_text()[:500]}"
@@ -168,6 +179,12 @@ def test_run_all_cells_in_jupyterlab(lab, browser, notebook):
                      [...el.querySelectorAll('svg.marks')].some(s => s.getAttribute('aria-label') !== label))""",
                 arg=[widget.element_handle(), before, _chart_label(widget)], timeout=20_000)
             assert widget.locator(":is(svg.marks, canvas.marks)").count() or "Not quite" in widget.inner_text()
-        widget.screenshot(path=str(artifacts / f"{Path(notebook).stem}-widget-{i}.png"))
+        save = widget.locator("button:has-text('Save my answers')")
+        if save.count():  # the one-click save offers the answers as a download
+            save.click()
+            widget.locator("a[download]:has-text('Download the file')").wait_for(timeout=20_000)
+            with page.expect_download() as download:
+                widget.locator("a[download]").click()
+            assert download.value.suggested_filename.endswith("_my_answers.json")
+        widget.screenshot(path=str(artifacts / f"{shot}-widget-{i}.png"))
     assert not outside, f"{notebook} tried to reach the network: {outside[:5]}"
-    context.close()

@@ -36,12 +36,13 @@ def binder_link(path: str) -> str:
 
 def table() -> str:
     """The README's notebook table."""
-    rows = ["| # | Notebook | What it covers | Time | Launch |", "|---|---|---|---|---|"]
+    rows = ["| # | Notebook | What it covers | Time | Launch | Exercises |", "|---|---|---|---|---|---|"]
     for number, lesson in enumerate(read_order()["lesson"]):
         path = lesson["notebook"]
         badge = f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder_link(path)})"
         time = f"{lesson['teaching_minutes']} min + {lesson['exercise_minutes']} min exercises"
-        rows.append(f"| {number:02d} | [{lesson['title']}]({path}) | {lesson['covers']} | {time} | {badge} |")
+        exercises = f"[student edition]({binder_link(lesson['exercises'])})" if "exercises" in lesson else ""
+        rows.append(f"| {number:02d} | [{lesson['title']}]({path}) | {lesson['covers']} | {time} | {badge} | {exercises} |")
     return "\n".join(rows)
 
 
