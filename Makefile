@@ -44,7 +44,7 @@ benchmark: $(VENV)/.installed-dev
 
 ## make readme: regenerate the README's notebook table from notebooks/lessons.toml
 readme: $(VENV)/.installed
-	$(BIN)/python tools/lessons.py --write
+	$(BIN)/python -m tools.lessons --write
 
 clean:
 	rm -rf $(VENV) .pytest_cache

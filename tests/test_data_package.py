@@ -152,4 +152,4 @@ def test_data_dictionary_is_generated_from_the_descriptor():
     from tools.data_dictionary import README, with_dictionary
 
     text = README.read_text(encoding="utf-8")
-    assert with_dictionary(text) == text, "run `python tools/data_dictionary.py --write`"
+    assert with_dictionary(text) == text, "run `python -m tools.data_dictionary --write`"

@@ -1,6 +1,6 @@
 """The data dictionary in data/README.md, generated from data/datapackage.json so the two never disagree.
 
-    python tools/data_dictionary.py --write
+    python -m tools.data_dictionary --write
 """
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+
+from tools.generated import replace_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DESCRIPTOR = ROOT / "data" / "datapackage.json"
@@ -37,9 +39,7 @@ def dictionary() -> str:
 
 def with_dictionary(text: str) -> str:
     """README text with the generated section replaced by the current one."""
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{dictionary()}\n{END}{tail}"
+    return replace_section(text, START, END, dictionary())
 
 
 if __name__ == "__main__":

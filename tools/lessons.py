@@ -1,7 +1,7 @@
 """The teaching order, read from notebooks/lessons.toml, and the README table generated from it.
 
-    python tools/lessons.py          # print the table
-    python tools/lessons.py --write  # rewrite it in README.md between the markers
+    python -m tools.lessons          # print the table
+    python -m tools.lessons --write  # rewrite it in README.md between the markers
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 import tomllib
 from pathlib import Path
+
+from tools.generated import replace_section
 
 ROOT = Path(__file__).resolve().parents[1]
 ORDER = ROOT / "notebooks" / "lessons.toml"
@@ -48,9 +50,7 @@ def table() -> str:
 
 def readme_with_table(readme: str) -> str:
     """README text with the table between the markers replaced by the current one."""
-    head, rest = readme.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{table()}\n{END}{tail}"
+    return replace_section(readme, START, END, table())
 
 
 if __name__ == "__main__":
