@@ -122,7 +122,7 @@ def test_timeline_places_dates_in_utc_and_shows_them_as_text():
 def test_timeline_filters_by_thread_and_years():
     chart = rp.timeline_chart(thread="sino_soviet", start_year=1969, end_year=1969)
     rows = next(iter(chart.to_dict()["datasets"].values()))
-    assert rows and all(r["thread_label"] == rp.THREADS["sino_soviet"] for r in rows)
+    assert rows and all(r["row_label"] == rp.THREADS["sino_soviet"] for r in rows)
     assert all(r["plot_start"] <= "1969-12-31" and r["plot_end"] >= "1969-01-01" for r in rows)
     assert "Sino-Soviet" in chart.to_dict()["title"]["text"]
 
@@ -178,7 +178,7 @@ def test_explorer_redraws_when_the_controls_move():
     assert set(explorer.shown["thread"]) == {"taiwan"}
     explorer.years.value = (1969, 1972)
     assert explorer.shown["end"].dt.year.min() >= 1969 and explorer.shown["start"].dt.year.max() <= 1972
-    assert f"<b>{len(explorer.shown)}</b> of {everything}" in explorer.status.value
+    assert f"<b>{len(explorer.shown)}</b> of {everything}" in explorer.status_line.value
     assert isinstance(explorer.current, alt.LayerChart)
 
 

@@ -5,8 +5,9 @@ Call :func:`setup` once at the top of a notebook; importing this package changes
 
 from __future__ import annotations
 
-from .charts import THREAD_COLOURS, select_events, timeline_chart
+from .charts import THREAD_COLOURS, casualty_chart, indicator_chart, select_events, timeline_chart
 from .data import (
+    SPLIT_THEMES,
     THREADS,
     DataError,
     data_dir,
@@ -18,16 +19,20 @@ from .data import (
     load_places,
     load_series,
     load_sources,
+    load_split_events,
     load_table,
     split_list,
 )
+from .maps import border_map
 from .messages import Problem
-from .widgets import TimelineExplorer, timeline_explorer
+from .widgets import ChartExplorer, TimelineExplorer, casualty_explorer, split_explorer, timeline_explorer
 
 __all__ = [
-    "THREADS", "THREAD_COLOURS", "DataError", "Problem", "TimelineExplorer", "data_dir", "document_text",
-    "find_person", "format_partial_date", "load_events", "load_people", "load_places", "load_series",
-    "load_sources", "load_table", "select_events", "setup", "split_list", "timeline_chart", "timeline_explorer",
+    "SPLIT_THEMES", "THREADS", "THREAD_COLOURS", "ChartExplorer", "DataError", "Problem", "TimelineExplorer",
+    "border_map", "casualty_chart", "casualty_explorer", "data_dir", "document_text", "find_person",
+    "format_partial_date", "indicator_chart", "load_events", "load_people", "load_places", "load_series",
+    "load_sources", "load_split_events", "load_table", "select_events", "setup", "split_explorer", "split_list",
+    "timeline_chart", "timeline_explorer",
 ]
 
 

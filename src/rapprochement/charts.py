@@ -14,7 +14,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .data import THREADS, load_events
+from .data import SPLIT_THEMES, THREADS, load_events, load_series, load_sources, load_split_events
 from .messages import StudentInputError, choose_from, friendly, whole_number
 
 #: Okabe & Ito (2008), "Color Universal Design": eight colours distinguishable with any common colour blindness.
@@ -22,6 +22,12 @@ OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 
 #: One colour per thread (yellow is left out: it is too pale on white).
 THREAD_COLOURS = dict(zip(THREADS, ["#D55E00", "#0072B2", "#009E73", "#56B4E9", "#E69F00", "#CC79A7", "#000000"]))
+
+#: One colour per theme of the split (lesson 01).
+THEME_COLOURS = dict(zip(SPLIT_THEMES, ["#CC79A7", "#0072B2", "#D55E00", "#009E73"]))
+
+#: What a timeline's rows can be: the column, its labels and its colours.
+ROWS = {"thread": (THREADS, THREAD_COLOURS), "theme": (SPLIT_THEMES, THEME_COLOURS)}
 
 #: Marker shape says how precisely a date is known.
 PRECISION_SHAPES = {"day": "circle", "month": "square", "year": "triangle-up"}
@@ -43,13 +49,13 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _timeline_frame(events: pd.DataFrame) -> pd.DataFrame:
+def _timeline_frame(events: pd.DataFrame, rows: str) -> pd.DataFrame:
     """Only the columns the timeline draws, dates as ``YYYY-MM-DD`` strings: keeps the embedded data small."""
     frame = pd.DataFrame(
         {
             "event_id": events["event_id"],
             "title": events["title"],
-            "thread_label": events["thread_label"],
+            "row_label": events[rows].map(ROWS[rows][0]),
             "plot_start": events["start"].dt.strftime("%Y-%m-%d"),
             "plot_end": events["end"].dt.strftime("%Y-%m-%d"),
             "precision": events["date_precision"],
@@ -63,8 +69,13 @@ def _timeline_frame(events: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(str)
 
 
-def select_events(events: pd.DataFrame, thread: str = "all", start_year=FIRST_YEAR, end_year=LAST_YEAR) -> pd.DataFrame:
-    """Events of one thread (or ``"all"``) that overlap the years ``start_year``–``end_year`` inclusive.
+def _is_all(value) -> bool:
+    return isinstance(value, str) and value.strip().lower() == "all"
+
+
+def select_events(events: pd.DataFrame, thread: str = "all", start_year=FIRST_YEAR, end_year=LAST_YEAR,
+                  theme: str = "all") -> pd.DataFrame:
+    """Events of one thread and theme (or ``"all"``) that overlap the years ``start_year``–``end_year`` inclusive.
 
     Raises :class:`StudentInputError` with a message a student can act on.
     """
@@ -80,36 +91,43 @@ def select_events(events: pd.DataFrame, thread: str = "all", start_year=FIRST_YE
     if start_year > end_year:
         raise StudentInputError(f"start_year ({start_year}) comes after end_year ({end_year}); swap them.")
     keep = (events["end"].dt.year >= start_year) & (events["start"].dt.year <= end_year)
-    if isinstance(thread, str) and thread.strip().lower() == "all":
-        pass
-    else:
-        thread = choose_from(thread, THREADS, "thread")
-        keep &= events["thread"] == thread
+    if not _is_all(thread):
+        keep &= events["thread"] == choose_from(thread, THREADS, "thread")
+    if not _is_all(theme):
+        if "theme" not in events.columns:
+            raise StudentInputError("only the table from load_split_events() has themes; use it to filter by theme.")
+        keep &= events["theme"] == choose_from(theme, SPLIT_THEMES, "theme")
     return events[keep]
 
 
 @friendly
 def timeline_chart(events: pd.DataFrame | None = None, thread: str = "all", start_year=FIRST_YEAR,
-                   end_year=LAST_YEAR, width: int = 620) -> alt.LayerChart:
-    """An interactive timeline: one row per thread, hover a mark for the summary, date and sources.
+                   end_year=LAST_YEAR, width: int = 620, theme: str = "all", rows: str = "thread") -> alt.LayerChart:
+    """An interactive timeline: one row per thread (or theme), hover a mark for the summary, date and sources.
 
-    ``thread`` is ``"all"`` or a key of ``THREADS`` (``"sino_soviet"``...); years are inclusive.
+    ``thread`` is ``"all"`` or a key of ``THREADS`` (``"sino_soviet"``...); years are inclusive. With the table
+    from ``load_split_events()``, ``rows="theme"`` gives one row per theme of the split and ``theme`` filters.
     """
-    events = load_events() if events is None else events
-    chosen = select_events(events, thread, start_year, end_year)
+    rows = choose_from(rows, ROWS, "row kind")
+    events = (load_split_events() if rows == "theme" else load_events()) if events is None else events
+    chosen = select_events(events, thread, start_year, end_year, theme)
     start_year, end_year = int(start_year), int(end_year)
     if chosen.empty:
-        raise StudentInputError(f"no events of thread {thread!r} between {start_year} and {end_year}; widen the years.")
-    frame = _timeline_frame(chosen)
+        what = f"thread {thread!r}" if _is_all(theme) else f"theme {theme!r}"
+        raise StudentInputError(f"no events of {what} between {start_year} and {end_year}; widen the years.")
+    if rows not in chosen.columns:
+        raise StudentInputError(f"rows={rows!r} needs the table from load_split_events().")
+    labels, colours = ROWS[rows]
+    frame = _timeline_frame(chosen, rows)
     domain = [f"{start_year}-01-01", f"{end_year}-12-31"]
-    shown_threads = [label for key, label in THREADS.items() if label in set(frame["thread_label"])]
+    shown_threads = [label for label in labels.values() if label in set(frame["row_label"])]
     span = end_year - start_year
     step = 1 if span <= 10 else 2 if span <= 20 else 5  # a tick every 1, 2 or 5 years, each labelled once
     x = alt.X("plot_start:T", title=None, scale=alt.Scale(type="utc", domain=domain),
               axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": step}, labelOverlap=True))
-    y = alt.Y("thread_label:N", title=None, sort=list(THREADS.values()), axis=alt.Axis(labelLimit=220))
-    colour = alt.Color("thread_label:N", title="Thread", legend=None,
-                       scale=alt.Scale(domain=list(THREADS.values()), range=list(THREAD_COLOURS.values())))
+    y = alt.Y("row_label:N", title=None, sort=list(labels.values()), axis=alt.Axis(labelLimit=220))
+    colour = alt.Color("row_label:N", title=rows.title(), legend=None,
+                       scale=alt.Scale(domain=list(labels.values()), range=list(colours.values())))
     base = alt.Chart(frame).encode(y=y, color=colour, tooltip=_TOOLTIP)
     spans = base.transform_filter("datum.plot_end != datum.plot_start").mark_rule(strokeWidth=3, opacity=0.6, clip=True).encode(
         x=x, x2="plot_end:T")
@@ -122,14 +140,106 @@ def timeline_chart(events: pd.DataFrame | None = None, thread: str = "all", star
     )
     first, last = frame.iloc[0], frame.iloc[-1]
     description = (
-        f"Timeline of {len(frame)} events from {start_year} to {end_year}, one row per thread "
+        f"Timeline of {len(frame)} events from {start_year} to {end_year}, one row per {rows} "
         f"({', '.join(shown_threads)}). The first shown is '{first['title']}' ({first['date_label']}); "
         f"the last is '{last['title']}' ({last['date_label']})."
     )
-    one_thread = chosen["thread"].nunique() == 1 and str(thread).strip().lower() != "all"
+    focus = [THREADS[chosen["thread"].iloc[0]]] if not _is_all(thread) else []
+    focus += [SPLIT_THEMES[chosen["theme"].iloc[0]]] if not _is_all(theme) else []
     title = alt.Title(
-        f"Events {start_year}–{end_year}" + (f": {THREADS[chosen['thread'].iloc[0]]}" if one_thread else ""),
+        f"Events {start_year}–{end_year}" + (f": {', '.join(focus)}" if focus else ""),
         subtitle="Hover over a mark for what happened and the sources. Outlined marks: the sources disagree.",
     )
     height = 36 * len(shown_threads) + 20
     return alt.layer(spans, points).properties(title=title, description=description, width=width, height=height)
+
+
+# --- numbers by who reported them (lesson 01) -------------------------------------------------------------
+
+_MEASURES = {"clash_1969_killed": "killed", "clash_1969_wounded": "wounded", "clash_1969_casualties": "killed and wounded"}
+
+
+def _figure_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per reported figure: a point value, or a low–high range, with its reporter and sources as text."""
+    titles = load_sources()["title"].to_dict()
+    frame = rows.copy()
+    frame["low"] = frame["value"].fillna(frame["value_low"])
+    frame["high"] = frame["value"].fillna(frame["value_high"])
+    frame["figure"] = [f"{v:,.0f}" if pd.notna(v) else f"{lo:,.0f}–{hi:,.0f}"
+                       for v, lo, hi in zip(frame["value"], frame["value_low"], frame["value_high"])]
+    frame["sources"] = frame["source_ids"].map(lambda ids: _shorten("; ".join(titles.get(i, i) for i in ids.split(";")), 200))
+    frame["note"] = frame["note"].map(lambda t: _shorten(t, 200))
+    return frame
+
+
+_FIGURE_TOOLTIP = [alt.Tooltip(c, title=t) for c, t in [
+    ("figure:N", "Figure"), ("unit:N", "Unit"), ("date:N", "Date"), ("claimant:N", "Claimed by"),
+    ("reported_by:N", "Reported by"), ("estimate:N", "Estimate"), ("confidence:N", "Confidence"),
+    ("sources:N", "Sources"), ("note:N", "Note")]]
+
+
+def _figures_chart(frame: pd.DataFrame, colour: alt.Color, title: alt.Title, x_title: str,
+                   description: str) -> alt.LayerChart:
+    """One horizontal bar per reported figure (a range runs low to high), labelled with the figure itself."""
+    frame = frame[["row", "low", "high", "figure", "unit", "date", "claimant", "reported_by", "estimate",
+                   "confidence", "sources", "note", colour.shorthand.split(":")[0]]].astype({"low": float, "high": float})
+    base = alt.Chart(frame).encode(y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=420)),
+                                   color=colour, tooltip=_FIGURE_TOOLTIP)
+    bars = base.mark_bar(height=10).encode(x=alt.X("low:Q", title=x_title), x2="high:Q")
+    ticks = base.mark_tick(thickness=3, size=14).encode(x="high:Q")
+    labels = base.mark_text(align="left", dx=6, color="black").encode(x="high:Q", text="figure:N")
+    return alt.layer(bars, ticks, labels).properties(title=title, description=description, width=380,
+                                                      height=22 * len(frame) + 10)
+
+
+@friendly
+def casualty_chart(claimant: str = "all") -> alt.LayerChart:
+    """The 1969 Zhenbao/Damansky casualty figures, one bar per figure, never added up or averaged.
+
+    Each bar says whose losses it counts (colour) and who made the claim (label); ranges are drawn low to high.
+    ``claimant`` is ``"all"`` or one value of the ``claimant`` column.
+    """
+    rows = load_series("sino_soviet")
+    rows = rows[rows["indicator"].isin(list(_MEASURES))]
+    if not _is_all(claimant):
+        claimant = choose_from(claimant, sorted(set(rows["claimant"])), "claimant")
+        rows = rows[rows["claimant"] == claimant]
+    frame = _figure_frame(rows)
+    frame["row"] = [f"{c} — {s} {_MEASURES[i]}, {d}"
+                    for c, s, i, d in zip(frame["claimant"], frame["side_counted"], frame["indicator"], frame["date"])]
+    colour = alt.Color("side_counted:N", title="Losses of the",
+                       scale=alt.Scale(domain=["Soviet", "Chinese"], range=["#D55E00", "#0072B2"]))
+    who = "every claimant" if _is_all(claimant) else claimant
+    description = (f"Bar chart of {len(frame)} casualty figures for the March 1969 border clashes reported by {who}; "
+                   f"largest figure {frame['high'].max():,.0f}, smallest {frame['low'].min():,.0f}. "
+                   "Figures are shown side by side, not added up.")
+    title = alt.Title("Who counted? Casualty figures for the 1969 Zhenbao/Damansky clashes",
+                      subtitle="Each bar is one claim. Colour: whose losses; label on the left: who made the claim.")
+    return _figures_chart(frame, colour, title, "People (as each claimant counts them)", description)
+
+
+@friendly
+def indicator_chart(indicators=("soviet_experts_in_china", "experts_withdrawn", "dependants_withdrawn"),
+                    unit_contains: str = "", title: str = "Soviet experts in China, by who counted") -> alt.LayerChart:
+    """Dated figures for Sino-Soviet indicators, oldest first, each labelled with its date and who reported it.
+
+    ``indicators`` are values of the ``indicator`` column of ``load_series("sino_soviet")``; ``unit_contains``
+    keeps only rows whose unit contains that text, so that one chart never mixes units (roubles and dollars).
+    """
+    rows = load_series("sino_soviet")
+    if isinstance(indicators, str):
+        indicators = [indicators]
+    if not isinstance(indicators, (list, tuple)) or not indicators:
+        raise StudentInputError("indicators should be a list such as ['sino_soviet_trade'].")
+    indicators = [choose_from(i, sorted(set(rows["indicator"])), "indicator") for i in indicators]
+    rows = rows[rows["indicator"].isin(indicators) & rows["unit"].str.contains(str(unit_contains), regex=False)]
+    if rows.empty:
+        raise StudentInputError("no rows match those indicators and unit.")
+    frame = _figure_frame(rows.sort_values("date"))
+    frame["row"] = [f"{d} — {_shorten(r, 60)}" for d, r in zip(frame["date"], frame["reported_by"])]
+    colour = alt.Color("indicator:N", title="Indicator", scale=alt.Scale(range=OKABE_ITO[:3] + OKABE_ITO[4:]))
+    description = (f"Bar chart of {len(frame)} dated figures ({', '.join(indicators)}) from {frame['date'].min()[:4]} to "
+                   f"{frame['date'].max()[:4]}, oldest first, each labelled with its date and who reported it.")
+    title = alt.Title(title, subtitle="One bar per figure, oldest first; hover for the unit and the sources.")
+    return _figures_chart(frame, colour, title, "Figure (hover over a bar for its exact unit)",
+                          description)

@@ -30,6 +30,15 @@ TABLES: dict[str, tuple[str, str | None]] = {
     "un_votes": ("un_votes_china.csv", None),
     "recognition": ("recognition_counts.csv", None),
     "sino_soviet": ("sino_soviet_indicators.csv", None),
+    "split_themes": ("split_themes.csv", "event_id"),
+}
+
+#: Lesson 01's reading of the Sino-Soviet split: four strands, each with a reader's label.
+SPLIT_THEMES: dict[str, str] = {
+    "ideology": "Ideology",
+    "aid_and_technology": "Aid and technology",
+    "borders": "Borders",
+    "third_countries": "Third countries",
 }
 
 #: The threads of the story, in the order the timeline shows them, with a reader's label.
@@ -153,6 +162,13 @@ def load_events() -> pd.DataFrame:
         lambda ids: "; ".join(titles.get(i, f"[unknown source {i}]") for i in _split(ids))
     )
     return events.sort_values(["start", "event_id"]).reset_index(drop=True)
+
+
+def load_split_events() -> pd.DataFrame:
+    """Events of the Sino-Soviet split with lesson 01's ``theme`` (ideology, aid and technology, borders,
+    third countries) and ``theme_note``; the themes are the collection's reading, not the sources'."""
+    themes = load_table("split_themes").rename(columns={"note": "theme_note"})
+    return load_events().merge(themes, on="event_id", how="inner").sort_values(["start", "event_id"]).reset_index(drop=True)
 
 
 def load_people() -> pd.DataFrame:

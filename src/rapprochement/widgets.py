@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 from IPython.display import display
 
-from .charts import FIRST_YEAR, LAST_YEAR, select_events, timeline_chart
-from .data import THREADS, load_events
+from .charts import FIRST_YEAR, LAST_YEAR, casualty_chart, select_events, timeline_chart
+from .data import SPLIT_THEMES, THREADS, load_events, load_series, load_split_events
 
 VEGA_LITE = "application/vnd.vegalite.v5+json"
 
@@ -20,40 +22,33 @@ def _mimebundle(obj) -> tuple[dict, dict]:
     return {"text/html": obj._repr_html_(), "text/plain": str(obj)}, {}
 
 
-class TimelineExplorer:
-    """A thread menu and a year-range slider above the timeline; the chart redraws when either moves.
+class ChartExplorer:
+    """Controls above a chart; when any control moves, ``draw(**values)`` makes the chart shown below them.
 
-    ``explorer.thread.value`` and ``explorer.years.value`` can also be set from code; ``explorer.shown``
-    is the table of events on screen and ``explorer.current`` the chart (or message) displayed.
+    ``explorer.current`` is the chart (or message) on screen. Subclasses add a status line via ``status()``.
     """
 
-    def __init__(self, events: pd.DataFrame | None = None):
-        self.events = load_events() if events is None else events
-        self.thread = widgets.Dropdown(
-            options=[("All threads", "all")] + [(label, key) for key, label in THREADS.items()],
-            value="all", description="Thread:",
-            layout=widgets.Layout(width="340px"),
-        )
-        # continuous_update=False: redraw when the handle is released, not on every pixel of a drag
-        self.years = widgets.IntRangeSlider(
-            value=(FIRST_YEAR, LAST_YEAR), min=FIRST_YEAR, max=LAST_YEAR, step=1, description="Years:",
-            continuous_update=False, layout=widgets.Layout(width="420px"),
-        )
-        self.status = widgets.HTML()
+    def __init__(self, controls: dict[str, widgets.ValueWidget], draw: Callable[..., object]):
+        self.controls = controls
+        self.draw = draw
+        self.status_line = widgets.HTML()
         self.output = widgets.Output()
-        self.widget = widgets.VBox([widgets.HBox([self.thread, self.years]), self.status, self.output])
-        self.shown = self.events.iloc[0:0]
+        self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.status_line, self.output])
         self.current = None
-        for control in (self.thread, self.years):
+        for control in controls.values():
             control.observe(lambda _change: self.refresh(), names="value")
         self.refresh()
 
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def status(self) -> str:
+        return ""
+
     def refresh(self) -> None:
-        """Filter the events by the controls and redraw."""
-        start, end = self.years.value
-        self.shown = select_events(self.events, self.thread.value, start, end)
-        self.status.value = f"Showing <b>{len(self.shown)}</b> of {len(self.events)} events."
-        self.current = timeline_chart(self.events, self.thread.value, start, end)
+        """Redraw with the controls' current values."""
+        self.current = self.draw(**self.values())
+        self.status_line.value = self.status()
         # Replace the Output widget's contents directly: no capture context, so the same code works in
         # JupyterLab, in headless runs (nbclient) and in plain Python tests.
         data, metadata = _mimebundle(self.current)
@@ -63,6 +58,57 @@ class TimelineExplorer:
         display(self.widget)
 
 
+def _menu(options: dict[str, str], everything: str, description: str) -> widgets.Dropdown:
+    return widgets.Dropdown(options=[(everything, "all")] + [(label, key) for key, label in options.items()],
+                            value="all", description=description, layout=widgets.Layout(width="340px"))
+
+
+def _years(first: int, last: int) -> widgets.IntRangeSlider:
+    # continuous_update=False: redraw when the handle is released, not on every pixel of a drag
+    return widgets.IntRangeSlider(value=(first, last), min=first, max=last, step=1, description="Years:",
+                                  continuous_update=False, layout=widgets.Layout(width="420px"))
+
+
+class TimelineExplorer(ChartExplorer):
+    """A thread (or theme) menu and a year-range slider above the timeline.
+
+    ``explorer.thread`` (or ``explorer.theme``) and ``explorer.years`` can also be set from code;
+    ``explorer.shown`` is the table of events on screen.
+    """
+
+    def __init__(self, events: pd.DataFrame | None = None, by: str = "thread", years: tuple[int, int] | None = None):
+        self.by = by
+        self.events = (load_split_events() if by == "theme" else load_events()) if events is None else events
+        first, last = years or (FIRST_YEAR, LAST_YEAR)
+        menu = _menu(THREADS, "All threads", "Thread:") if by == "thread" else _menu(SPLIT_THEMES, "All themes", "Theme:")
+        self.years = _years(first, last)
+        setattr(self, by, menu)
+        self.shown = self.events.iloc[0:0]
+        super().__init__({by: menu, "years": self.years}, self._draw)
+
+    def _draw(self, years, **menu):
+        start, end = years
+        filters = {"thread": menu.get("thread", "all"), "theme": menu.get("theme", "all")}
+        self.shown = select_events(self.events, start_year=start, end_year=end, **filters)
+        return timeline_chart(self.events, start_year=start, end_year=end, rows=self.by, **filters)
+
+    def status(self) -> str:
+        return f"Showing <b>{len(self.shown)}</b> of {len(self.events)} events."
+
+
 def timeline_explorer(events: pd.DataFrame | None = None) -> TimelineExplorer:
     """The timeline with its controls, ready to display: ``timeline_explorer()`` as the last line of a cell."""
     return TimelineExplorer(events)
+
+
+def split_explorer() -> TimelineExplorer:
+    """Lesson 01: the events of the Sino-Soviet split, 1949–1970, one row per theme, with a theme menu."""
+    return TimelineExplorer(by="theme", years=(FIRST_YEAR, 1970))
+
+
+def casualty_explorer() -> ChartExplorer:
+    """Lesson 01: the 1969 border-clash casualty figures, with a menu to show one claimant's figures at a time."""
+    claimants = sorted(set(load_series("sino_soviet").query("indicator.str.startswith('clash_1969')")["claimant"]))
+    menu = widgets.Dropdown(options=[("Every claimant", "all")] + [(c, c) for c in claimants], value="all",
+                            description="Claimant:", layout=widgets.Layout(width="640px"))
+    return ChartExplorer({"claimant": menu}, casualty_chart)

@@ -1,0 +1,96 @@
+"""Maps drawn offline from the basemap shipped in ``data/basemap/`` (Natural Earth 1:110m via world-atlas).
+
+The basemap shows today's borders: in 1969 Kazakhstan was part of the Soviet Union. Only the countries a map
+needs are converted from TopoJSON to GeoJSON, with coordinates rounded, so a map adds little to a notebook.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import altair as alt
+import pandas as pd
+
+from .data import data_dir, load_places
+from .messages import StudentInputError, friendly
+
+#: The border region of the 1960s: China, its Soviet and Mongolian neighbours (ISO 3166 numeric codes).
+BORDER_COUNTRIES = {"156": "China", "643": "Russia", "496": "Mongolia", "398": "Kazakhstan", "408": "North Korea"}
+
+#: Places of the 1969 border conflict and its setting (place_id in data/places.csv).
+BORDER_PLACES = ["zhenbao-island", "zhalanashkol-tielieketi", "ussuri-river", "amur-river",
+                 "vladivostok", "lop-nur", "beijing"]
+
+
+def _arc_points(topology: dict, index: int) -> list[list[float]]:
+    """Decode one delta-encoded, quantised TopoJSON arc; a negative index means the arc reversed."""
+    arc = topology["arcs"][index if index >= 0 else ~index]
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    x = y = 0
+    points = []
+    for dx, dy in arc:
+        x, y = x + dx, y + dy
+        points.append([round(x * sx + tx, 2), round(y * sy + ty, 2)])
+    return points if index >= 0 else points[::-1]
+
+
+def _ring(topology: dict, arcs: list[int]) -> list[list[float]]:
+    ring: list[list[float]] = []
+    for index in arcs:
+        points = _arc_points(topology, index)
+        ring.extend(points if not ring else points[1:])  # consecutive arcs share their end points
+    return ring
+
+
+@lru_cache(maxsize=None)
+def _basemap() -> dict:
+    return json.loads((data_dir() / "basemap" / "countries-110m.json").read_text(encoding="utf-8"))
+
+
+def basemap_features(countries: dict[str, str] = BORDER_COUNTRIES, west: float = 60, east: float = 145,
+                     south: float = 25, north: float = 60) -> list[dict]:
+    """GeoJSON features of ``countries``, keeping only polygons that reach into the given box."""
+    topology = _basemap()
+    features = []
+    for geometry in topology["objects"]["countries"]["geometries"]:
+        if geometry.get("id") not in countries:
+            continue
+        polygons = [geometry["arcs"]] if geometry["type"] == "Polygon" else geometry["arcs"]
+        kept = []
+        for polygon in polygons:
+            rings = [_ring(topology, ring) for ring in polygon]
+            if any(west <= x <= east and south <= y <= north for x, y in rings[0]):
+                kept.append(rings)
+        if kept:
+            features.append({"type": "Feature", "properties": {"name": countries[geometry["id"]]},
+                             "geometry": {"type": "MultiPolygon", "coordinates": kept}})
+    return features
+
+
+@friendly
+def border_map(place_ids: list[str] | None = None, width: int = 600, height: int = 420) -> alt.LayerChart:
+    """The Sino-Soviet border region with the places of the 1969 clashes, labelled, from ``data/places.csv``."""
+    places = load_places().set_index("place_id")
+    wanted = BORDER_PLACES if place_ids is None else place_ids
+    if not isinstance(wanted, (list, tuple)) or not all(isinstance(p, str) for p in wanted):
+        raise StudentInputError("place_ids should be a list of ids from load_places(), such as ['zhenbao-island'].")
+    unknown = [p for p in wanted if p not in places.index]
+    if unknown:
+        raise StudentInputError(f"unknown place ids {unknown}; see load_places()['place_id'].")
+    points = places.loc[list(wanted), ["name", "alt_names", "kind", "lat", "lon", "note"]].reset_index()
+    points["note"] = points["note"].str.slice(0, 200)
+    land = alt.Chart(alt.Data(values=basemap_features())).mark_geoshape(
+        fill="#EEEEEE", stroke="#777777", strokeWidth=0.7).encode(tooltip=alt.Tooltip("properties.name:N", title="Country today"))
+    marks = alt.Chart(points).encode(longitude="lon:Q", latitude="lat:Q",
+                                     tooltip=[alt.Tooltip("name:N", title="Place"), alt.Tooltip("alt_names:N", title="Other names"),
+                                              alt.Tooltip("kind:N", title="Kind"), alt.Tooltip("note:N", title="Note")])
+    dots = marks.mark_point(filled=True, size=70, color="#D55E00", stroke="black", strokeWidth=0.5)
+    labels = marks.mark_text(align="left", dx=7, dy=-4, fontSize=11, fontWeight="bold").encode(text="name:N")
+    description = (f"Map of the Sino-Soviet border region (today's borders) with {len(points)} places marked: "
+                   + ", ".join(points["name"]) + ".")
+    title = alt.Title("Where the border war of 1969 was fought",
+                      subtitle="Today's borders (Natural Earth); in 1969 Kazakhstan was part of the USSR. Rivers are marked at their mouths.")
+    # The projection goes on the layered chart: set on one layer only, the points would be left unprojected.
+    return alt.layer(land, dots, labels).project(type="mercator", center=[110, 45], scale=430).properties(
+        title=title, description=description, width=width, height=height)
