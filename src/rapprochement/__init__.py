@@ -21,6 +21,7 @@ from .data import (
     load_sources,
     load_split_events,
     load_table,
+    quotation,
     split_list,
 )
 from .maps import border_map
@@ -31,7 +32,7 @@ __all__ = [
     "SPLIT_THEMES", "THREADS", "THREAD_COLOURS", "ChartExplorer", "DataError", "Problem", "TimelineExplorer",
     "border_map", "casualty_chart", "casualty_explorer", "data_dir", "document_text", "find_person",
     "format_partial_date", "indicator_chart", "load_events", "load_people", "load_places", "load_series",
-    "load_sources", "load_split_events", "load_table", "select_events", "setup", "split_explorer", "split_list",
+    "load_sources", "load_split_events", "load_table", "quotation", "select_events", "setup", "split_explorer", "split_list",
     "timeline_chart", "timeline_explorer",
 ]
 

@@ -31,6 +31,7 @@ TABLES: dict[str, tuple[str, str | None]] = {
     "recognition": ("recognition_counts.csv", None),
     "sino_soviet": ("sino_soviet_indicators.csv", None),
     "split_themes": ("split_themes.csv", "event_id"),
+    "excerpts": ("excerpts.csv", "excerpt_id"),
 }
 
 #: Lesson 01's reading of the Sino-Soviet split: four strands, each with a reader's label.
@@ -217,6 +218,36 @@ def document_text(document_id: str) -> str:
     document_id = choose_from(document_id, documents.index, "document")
     text = (data_dir() / "documents" / documents.loc[document_id, "file"]).read_text(encoding="utf-8")
     return text.split("\n---\n", 1)[1].strip() if text.startswith("---\n") else text
+
+
+class Quotation:
+    """A primary-source excerpt with its citation, shown as a block quote in a notebook."""
+
+    def __init__(self, row: pd.Series, source: pd.Series):
+        self.row, self.source = row, source
+
+    def citation(self) -> str:
+        row, source = self.row, self.source
+        translated = "" if row["translation"] == "Not a translation" else f" Translation: {row['translation']}."
+        return (f"{row['author']}, *{row['title']}*, {format_partial_date(row['date'])}. Original language: "
+                f"{row['original_language']}.{translated} Quoted from: {source['publisher']}, {source['url']}.")
+
+    def _repr_markdown_(self) -> str:
+        quoted = "\n>\n".join(f"> {paragraph}" for paragraph in self.row["text"].split("\n\n"))
+        label = "translation" if self.row["translation"] != "Not a translation" else "original English"
+        return f"**{self.row['perspective']} source ({label}).** {self.row['context']}\n\n{quoted}\n\n— {self.citation()}"
+
+    def __str__(self) -> str:
+        return f"{self.row['text']}\n— {self.citation()}"
+
+
+@friendly
+def quotation(excerpt_id: str) -> Quotation:
+    """A primary-source excerpt from ``data/excerpts.csv`` with its full citation: ``quotation("a1")``."""
+    excerpts = load_table("excerpts").set_index("excerpt_id")
+    excerpt_id = choose_from(excerpt_id, excerpts.index, "excerpt")
+    row = excerpts.loc[excerpt_id]
+    return Quotation(row, load_sources().loc[row["source_id"]])
 
 
 def split_list(value) -> list[str]:
