@@ -103,7 +103,7 @@ def _expected(path: Path) -> tuple[int, int]:
 
 def _chart_label(widget) -> str:
     """The description of the first chart inside a widget, or '' if it shows none."""
-    labels = widget.locator("svg.marks").evaluate_all("els => els.map(e => e.getAttribute('aria-label') || '')")
+    labels = widget.locator(".chart-wrapper").evaluate_all("els => els.map(e => e.getAttribute('aria-label') || '')")
     return labels[0] if labels else ""
 
 
@@ -161,22 +161,27 @@ def _run_and_inspect(page, base, token, notebook, shot, charts_expected, widgets
     drawn = page.locator(".jp-OutputArea-output.jp-RenderedVegaLite :is(svg.marks, canvas.marks)")
     assert charts.count() >= charts_expected, f"{notebook}: {charts.count()} of {charts_expected} charts shown"
     assert drawn.count() == charts.count(), f"{notebook}: {charts.count() - drawn.count()} charts did not draw"
-    for label in page.locator(".jp-RenderedVegaLite svg.marks").evaluate_all("els => els.map(e => e.getAttribute('aria-label') || '')"):
-        assert len(label) > 40, "every chart carries its description for screen readers"
+    labels = page.locator(".jp-RenderedVegaLite .chart-wrapper").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label') || '')")
+    assert len(labels) >= charts.count() and all(len(label) > 40 for label in labels), \
+        "every chart carries its description for screen readers"
 
     widgets = page.locator(".jp-OutputArea-output > .jupyter-widgets.widget-container")  # top-level views only
     assert widgets.count() >= widgets_expected, f"{notebook}: {widgets.count()} of {widgets_expected} widgets rendered"
     for i in range(widgets.count()):  # every widget responds: pick another menu entry, see the view change
         widget = widgets.nth(i)
+        widget.scroll_into_view_if_needed()  # JupyterLab renders off-screen cells lazily, as a student scrolls
+        page.wait_for_timeout(1000)
         menu = widget.locator("select").first
         if menu.count():
             before = widget.inner_text()
             options = menu.locator("option").all_inner_texts()
-            menu.select_option(label=options[-1])
+            menu.select_option(index=len(options) - 1)
             # the chart itself must be redrawn: its screen-reader description names what it shows
             page.wait_for_function(
-                """([el, text, label]) => el.innerText !== text && (!label ||
-                     [...el.querySelectorAll('svg.marks')].some(s => s.getAttribute('aria-label') !== label))""",
+                """([el, text, label]) => label
+                     ? [...el.querySelectorAll('.chart-wrapper')].some(c => c.getAttribute('aria-label') !== label)
+                     : el.innerText !== text""",
                 arg=[widget.element_handle(), before, _chart_label(widget)], timeout=20_000)
             assert widget.locator(":is(svg.marks, canvas.marks)").count() or "Not quite" in widget.inner_text()
         save = widget.locator("button:has-text('Save my answers')")

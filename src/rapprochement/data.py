@@ -240,6 +240,8 @@ class Quotation:
     def __str__(self) -> str:
         return f"{self.row['text']}\n— {self.citation()}"
 
+    __repr__ = __str__  # the plain-text form a notebook stores: the quotation, not a memory address
+
 
 @friendly
 def quotation(excerpt_id: str) -> Quotation:
