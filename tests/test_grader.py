@@ -162,3 +162,10 @@ def test_summary_and_errors_for_the_instructor(tmp_path, capsys):
                                              dict(student_file="x.ipynb", question_id="q0_6", points="", max_points="",
                                                   feedback="", answer="text")])]
     assert grade.summary(results) == "x.ipynb: 1/1 points, 1 written answer(s) to mark"
+
+
+def test_the_exercise_set_is_found_without_metadata():
+    nb = nbformat.read(ROOT / "solutions" / NAME, as_version=4)  # solutions carry no assignment metadata
+    assert grade._assignment_of(nb, None) == "00_start_here"
+    nb.cells = [c for c in nb.cells if "start(" not in c.source]
+    assert grade._assignment_of(nb, None) is None and grade._assignment_of(nb, "x") == "x"

@@ -15,6 +15,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -57,7 +58,15 @@ def _read(path: Path) -> nbformat.NotebookNode:
 
 
 def _assignment_of(nb: nbformat.NotebookNode, default: str | None) -> str | None:
-    return nb.metadata.get("rapprochement", {}).get("assignment") or default
+    """The exercise set: from the notebook's metadata, else its ``start("...")`` call, else ``default``."""
+    named = nb.metadata.get("rapprochement", {}).get("assignment")
+    if named:
+        return named
+    for cell in nb.cells:
+        match = re.search(r"""\bstart\(\s*["']([\w-]+)["']""", cell.get("source", "")) if cell.cell_type == "code" else None
+        if match:
+            return match.group(1)
+    return default
 
 
 def _records(log: Path) -> dict[str, dict]:
