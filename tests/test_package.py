@@ -61,9 +61,11 @@ def test_loaders_return_copies_a_student_cannot_spoil():
     assert (rp.load_table("events")["title"] != "changed").all()
 
 
-def test_unknown_table_names_get_a_suggestion():
-    with pytest.raises(ValueError, match="Did you mean 'events'"):
-        rp.load_table("evnts")
+@pytest.mark.parametrize("call", [lambda: rp.load_table("evnts"), lambda: rp.load_series("trde"),
+                                  lambda: rp.document_text("joint-communique-1978"), lambda: rp.load_table(None)])
+def test_misspelled_names_get_a_message_not_a_traceback(call):
+    answer = call()
+    assert isinstance(answer, rp.Problem) and ("Did you mean" in answer.message or "should be one of" in answer.message)
 
 
 def test_data_dir_can_be_overridden(monkeypatch, tmp_path):

@@ -129,6 +129,7 @@ def _read(name: str) -> pd.DataFrame:
     return table
 
 
+@friendly
 def load_table(name: str) -> pd.DataFrame:
     """Load one table of ``data/`` by name (see ``TABLES``), as text columns; a fresh copy every call."""
     name = choose_from(name, TABLES, "table")
@@ -184,6 +185,7 @@ def load_places() -> pd.DataFrame:
     return places
 
 
+@friendly
 def load_series(name: str) -> pd.DataFrame:
     """A numeric series (``trade``, ``troops``, ``un_votes``, ``recognition``, ``sino_soviet``), numbers as numbers."""
     series_names = ["trade", "troops", "un_votes", "recognition", "sino_soviet"]
@@ -212,6 +214,7 @@ def find_person(name: str) -> pd.DataFrame:
     return people[hit]
 
 
+@friendly
 def document_text(document_id: str) -> str:
     """The full text of a primary document in ``data/documents/`` (header stripped)."""
     documents = load_table("documents").set_index("document_id")
