@@ -2,7 +2,7 @@
 
 Conventions every chart here follows:
 
-* a title, and a ``description`` that screen readers announce (Vega-Lite puts it in the SVG's aria-label);
+* a title, and a ``description`` that screen readers announce (the chart's ``aria-label`` in JupyterLab);
 * the Okabe–Ito palette, which stays distinct for the common forms of colour blindness;
 * day-precise dates placed in UTC (``scale type utc``): the dates reach Vega-Lite as ``YYYY-MM-DD`` strings,
   which browsers read as UTC midnight, so a local-time axis would move them to the previous day west of

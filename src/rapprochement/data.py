@@ -197,17 +197,25 @@ def load_series(name: str) -> pd.DataFrame:
     return table
 
 
+#: The columns of people.csv that spell a person's name.
+NAME_COLUMNS = ["name", "name_pinyin", "name_wade_giles", "name_chinese", "name_russian", "name_russian_latin"]
+
+
+def normal_name(text: str) -> str:
+    """A name folded for comparison: case, repeated spaces and typographic apostrophes ignored."""
+    return re.sub(r"\s+", " ", text.strip().casefold().replace("’", "'"))
+
+
 @friendly
 def find_person(name: str) -> pd.DataFrame:
     """Look a person up by any spelling (pinyin, Wade–Giles, characters, Russian): ``find_person("Chou En-lai")``."""
     if not isinstance(name, str) or not name.strip():
         raise StudentInputError("give a name as text, for example find_person('Chou En-lai').")
     people = load_people()
-    spellings = ["name", "name_pinyin", "name_wade_giles", "name_chinese", "name_russian", "name_russian_latin"]
-    wanted = name.strip().casefold()
-    hit = people[spellings].apply(lambda col: col.str.casefold() == wanted).any(axis=1)
+    wanted = normal_name(name)
+    hit = people[NAME_COLUMNS].apply(lambda col: col.map(normal_name) == wanted).any(axis=1)
     if not hit.any():
-        every = sorted({s for col in spellings for s in people[col] if s})
+        every = sorted({s for col in NAME_COLUMNS for s in people[col] if s})
         close = difflib.get_close_matches(name.strip(), every, n=3, cutoff=0.6)
         hint = f" Close spellings: {', '.join(close)}." if close else ""
         raise StudentInputError(f"no person is spelled {name!r} in people.csv.{hint}")

@@ -25,6 +25,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from .data import NAME_COLUMNS, find_person, normal_name
+from .messages import Problem, describe
+
 KINDS = ("date", "number", "name", "choice", "order", "set", "text")
 #: Environment variable: where ``check`` appends a JSON line per check (the grader sets it).
 GRADE_LOG = "RAPPROCHEMENT_GRADE_LOG"
@@ -75,12 +80,6 @@ def _digest(question: str, text: str) -> str:
     return hashlib.sha256(f"rapprochement:{question}:{text}".encode()).hexdigest()[:20]
 
 
-def _describe(value: Any) -> str:
-    from .messages import describe
-
-    return describe(value)
-
-
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y")
 
 
@@ -94,7 +93,7 @@ def _as_date(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if not isinstance(value, str):
-        raise _Wrong(f"a date is expected, written as text such as '1972-02-21'; you gave {_describe(value)}.")
+        raise _Wrong(f"a date is expected, written as text such as '1972-02-21'; you gave {describe(value)}.")
     text = value.strip()
     if re.fullmatch(r"\d{4}(-\d{2}){0,2}", text):
         parts = [int(p) for p in text.split("-")]
@@ -113,15 +112,15 @@ def _as_date(value: Any) -> str:
 
 def _as_number(value: Any, decimals: int) -> float:
     if isinstance(value, bool) or value is None:
-        raise _Wrong(f"a number is expected; you gave {_describe(value)}.")
+        raise _Wrong(f"a number is expected; you gave {describe(value)}.")
     if isinstance(value, str):
         hint = " without the quotes" if re.fullmatch(r"\s*-?[\d.,]+\s*", value) else ""
-        raise _Wrong(f"a number is expected, not text; you gave {_describe(value)}. Write the number{hint}.")
+        raise _Wrong(f"a number is expected, not text; you gave {describe(value)}. Write the number{hint}.")
     if type(value).__name__ in ("DataFrame", "Series"):
-        raise _Wrong(f"a single number is expected, not a table; you gave {_describe(value)}. "
+        raise _Wrong(f"a single number is expected, not a table; you gave {describe(value)}. "
                      "len(table) counts its rows.")
     if not isinstance(value, numbers.Real):
-        raise _Wrong(f"a number is expected; you gave {_describe(value)}.")
+        raise _Wrong(f"a number is expected; you gave {describe(value)}.")
     number = float(value)
     if math.isnan(number) or math.isinf(number):
         raise _Wrong("the answer is not a finite number (NaN or infinity): check the calculation.")
@@ -136,14 +135,10 @@ def _fmt_number(number: float, decimals: int) -> str:
 
 def _as_text(value: Any, what: str = "text") -> str:
     if not isinstance(value, str):
-        raise _Wrong(f"{what} is expected, in quotes; you gave {_describe(value)}.")
+        raise _Wrong(f"{what} is expected, in quotes; you gave {describe(value)}.")
     if not value.strip():
         raise _Wrong(f"the answer is empty: write the {what} between the quotes.")
     return value
-
-
-def _norm_name(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().casefold().replace("’", "'"))
 
 
 def _as_ids(value: Any) -> list[str]:
@@ -155,7 +150,7 @@ def _as_ids(value: Any) -> list[str]:
     elif type(value).__name__ == "DataFrame":
         raise _Wrong("a list of ids is expected, not a whole table; take its id column, e.g. table['event_id'].")
     else:
-        raise _Wrong(f"a list of ids is expected, such as ['ev001', 'ev002']; you gave {_describe(value)}.")
+        raise _Wrong(f"a list of ids is expected, such as ['ev001', 'ev002']; you gave {describe(value)}.")
     if not items:
         raise _Wrong("the list is empty: put the ids between the brackets.")
     if not all(isinstance(i, str) for i in items):
@@ -176,8 +171,6 @@ def start(assignment: str, show_save: bool = True):
     if os.environ.get(KEY_OUT):  # `make exercises` is writing this key: the questions come from question(...)
         key = {"questions": {}}
     elif not path.is_file():
-        from .messages import Problem
-
         return Problem(f"no exercise set called {assignment!r}; check the name in the first cell.")
     else:
         key = json.loads(path.read_text(encoding="utf-8"))
@@ -219,7 +212,7 @@ def question(qid: str, kind: str, answer: Any, points: float = 1, mistakes: dict
     else:
         answers = [normal(answer)]
         if kind == "name" and accept == "either":
-            answers += [_norm_name(s) for s in _spellings(str(answer))]
+            answers += [normal_name(s) for s in _spellings(str(answer))]
         spec["answer"] = sorted({_digest(qid, a) for a in answers})
     spec["mistakes"] = {_digest(qid, normal(wrong)): feedback for wrong, feedback in (mistakes or {}).items()}
     _questions[qid] = spec
@@ -238,7 +231,7 @@ def _normalise(qid: str, spec: dict, value: Any) -> str:
     if kind == "number":
         return _fmt_number(_as_number(value, spec.get("decimals", 0)), spec.get("decimals", 0))
     if kind == "name":
-        return _norm_name(_as_text(value, "a name"))
+        return normal_name(_as_text(value, "a name"))
     if kind == "choice":
         return _as_text(value, "an id").strip().lower()
     if kind in ("order", "set"):
@@ -249,15 +242,11 @@ def _normalise(qid: str, spec: dict, value: Any) -> str:
 
 def _spellings(name: str) -> list[str]:
     """Every spelling of the person called ``name`` in people.csv (pinyin, Wade–Giles, characters...)."""
-    from .data import load_people
-
-    people = load_people()
-    columns = ["name", "name_pinyin", "name_wade_giles", "name_chinese", "name_russian", "name_russian_latin"]
-    for _, person in people.iterrows():
-        spellings = [person[c] for c in columns if person[c]]
-        if _norm_name(name) in {_norm_name(s) for s in spellings}:
-            return spellings
-    return []
+    found = find_person(name)
+    if not isinstance(found, pd.DataFrame):  # a Problem: nobody is spelled that way
+        return []
+    person = found.iloc[0]
+    return [person[c] for c in NAME_COLUMNS if person[c]]
 
 
 # --- checking ---------------------------------------------------------------------------------------------
@@ -327,7 +316,7 @@ def _diagnose(qid: str, spec: dict, answer: Any, normal: str) -> str:
         return "Not this number. Check which rows you counted or which column you used."
     if kind == "name":
         spellings = _spellings(str(answer))
-        if any(_digest(qid, _norm_name(s)) in spec["answer"] for s in spellings):
+        if any(_digest(qid, normal_name(s)) in spec["answer"] for s in spellings):
             return ("Right person, other spelling: this question asks for the pinyin form used today, "
                     "not the Wade–Giles form of 1970s US documents (or the other way round; read the question).")
         return "Not this name. Look the person up with rp.find_person(...) and check the spelling."

@@ -18,7 +18,8 @@ VEGA_LITE = "application/vnd.vegalite.v5+json"
 def _mimebundle(obj) -> tuple[dict, dict]:
     """What to show for ``obj``: a chart as Vega-Lite v5 (JupyterLab draws it offline), a message as HTML and text."""
     if isinstance(obj, alt.TopLevelMixin):
-        return {VEGA_LITE: obj.to_dict(), "text/plain": f"<{obj.to_dict().get('title', {}).get('text', 'chart')}>"}, {}
+        spec = obj.to_dict()
+        return {VEGA_LITE: spec, "text/plain": f"<{spec.get('title', {}).get('text', 'chart')}>"}, {}
     return {"text/html": obj._repr_html_(), "text/plain": str(obj)}, {}
 
 
