@@ -148,6 +148,18 @@ def test_documents_name_the_copy_they_were_checked_against(row):
     assert len(rp.document_text(row["document_id"])) > 500
 
 
+@pytest.mark.parametrize("row", table("documents").to_dict("records"), ids=lambda r: r["document_id"])
+def test_documents_show_what_they_leave_out(row):
+    """A text said to be complete has no gap marks; one said to mark its omissions shows them."""
+    text = rp.document_text(row["document_id"])
+    body = text.split("## Notes on the text", 1)[0]
+    if row["excerpted"].startswith("no"):
+        assert "[…]" not in body, f"{row['file']} is listed as complete but has gaps"
+    if "marked […]" in row["excerpted"]:
+        assert "[…]" in body, f"{row['file']} says its omissions are marked, but none is"
+    assert "## Notes on the text" in text, f"{row['file']}: no notes on how the copies differ"
+
+
 def test_data_dictionary_is_generated_from_the_descriptor():
     from tools.data_dictionary import README, with_dictionary
 

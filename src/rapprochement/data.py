@@ -224,7 +224,7 @@ def find_person(name: str) -> pd.DataFrame:
 
 @friendly
 def document_text(document_id: str) -> str:
-    """The full text of a primary document in ``data/documents/`` (header stripped)."""
+    """The text of a primary document in ``data/documents/`` (header stripped); excerpts mark their gaps ``[…]``."""
     documents = load_table("documents").set_index("document_id")
     document_id = choose_from(document_id, documents.index, "document")
     text = (data_dir() / "documents" / documents.loc[document_id, "file"]).read_text(encoding="utf-8")
