@@ -6,6 +6,7 @@ so this also proves the charts and widgets need no network. Screenshots go to te
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -122,6 +123,24 @@ def test_run_all_cells_in_jupyterlab(lab, browser, notebook):
         context.close()
 
 
+def _assert_opening_changed_no_cell(page, base, token, notebook):
+    """Save the notebook as opened (in the server's copy) and compare its cells with the committed file.
+
+    Only the cells are compared: JupyterLab also writes the running kernel's language_info, which differs
+    whenever the student's Python is not the one that ran the notebook, and that is not ours to fix.
+    """
+    page.click("#jp-MainMenu .lm-MenuBar-itemLabel:text-is('File')")
+    page.click(".lm-Menu-itemLabel:text-is('Save Notebook')")
+    page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=20_000)
+    with urllib.request.urlopen(f"{base}/api/contents/{notebook}?content=1&token={token}", timeout=20) as reply:
+        saved = nbformat.reads(json.dumps(json.load(reply)["content"]), as_version=4)
+    committed = nbformat.read(ROOT / notebook, as_version=4)
+    changed = [i for i, (a, b) in enumerate(zip(committed.cells, saved.cells))
+               if (a.source, a.get("outputs")) != (b.source, b.get("outputs"))]
+    assert len(saved.cells) == len(committed.cells) and not changed, \
+        f"opening {notebook} changed cells {changed[:5]} (a chart without its PNG preview? run `make notebooks`)"
+
+
 def _run_and_inspect(page, base, token, notebook, shot, charts_expected, widgets_expected, outside):
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
@@ -131,7 +150,14 @@ def _run_and_inspect(page, base, token, notebook, shot, charts_expected, widgets
     page.goto(f"{base}/lab/workspaces/{shot}/tree/{notebook}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(".jp-StatusBar-Item >> text=/Python 3.*Idle/", timeout=60_000)
-    page.screenshot(path=str(artifacts / f"{shot}-opened.png"))  # as a student first sees it
+    # As a student first sees it: the saved charts drawn, and the notebook not yet "modified".
+    committed = sum(VEGA in o.get("data", {}) for c in nbformat.read(ROOT / notebook, as_version=4).cells
+                    if c.cell_type == "code" for o in c.outputs)
+    page.wait_for_function("n => document.querySelectorAll('.jp-RenderedVegaLite :is(svg.marks, canvas.marks)')"
+                           ".length >= n", arg=committed, timeout=30_000)
+    page.wait_for_timeout(1500)  # JupyterLab would add a PNG to a chart that lacks one just after drawing it
+    page.screenshot(path=str(artifacts / f"{shot}-opened.png"))
+    _assert_opening_changed_no_cell(page, base, token, notebook)
     # Clear the stored outputs first, so every prompt reads [ ] until this run has executed its cell.
     page.click("#jp-MainMenu .lm-MenuBar-itemLabel:text-is('Edit')")
     page.click(".lm-Menu-itemLabel:text-is('Clear Outputs of All Cells')")

@@ -31,6 +31,14 @@ def test_notebook_is_small(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS)
+def test_every_saved_chart_has_its_png_preview(path):
+    """Without one, JupyterLab adds a PNG as it draws the chart and marks the just-opened notebook modified."""
+    charts = [o.data for c in _nb(path).cells if c.cell_type == "code" for o in c.outputs
+              if "application/vnd.vegalite.v5+json" in o.get("data", {})]
+    assert all(d.get("image/png", "").startswith("iVBORw0KGgo") for d in charts), "run `make notebooks`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
 def test_opening_the_notebook_shows_no_broken_placeholders(path):
     nb = _nb(path)
     assert "widgets" not in nb.metadata, "saved widget state: run tools/run_notebooks.py"
