@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -129,11 +130,26 @@ def _assert_opening_changed_no_cell(page, base, token, notebook):
     Only the cells are compared: JupyterLab also writes the running kernel's language_info, which differs
     whenever the student's Python is not the one that ran the notebook, and that is not ours to fix.
     """
+    def contents(with_text: bool) -> dict:
+        url = f"{base}/api/contents/{notebook}?content={int(with_text)}&token={token}"
+        with urllib.request.urlopen(url, timeout=20) as reply:
+            return json.load(reply)
+
+    before = contents(False)["last_modified"]
     page.click("#jp-MainMenu .lm-MenuBar-itemLabel:text-is('File')")
     page.click(".lm-Menu-itemLabel:text-is('Save Notebook')")
-    page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=20_000)
-    with urllib.request.urlopen(f"{base}/api/contents/{notebook}?content=1&token={token}", timeout=20) as reply:
-        saved = nbformat.reads(json.dumps(json.load(reply)["content"]), as_version=4)
+    # Done when the server holds the new file. The tab's dirty mark says nothing (an unchanged notebook has
+    # none), and the server writes in place, so a read during the save can find the file empty.
+    deadline, model = time.time() + 20, None
+    while model is None:
+        assert time.time() < deadline, f"saving {notebook} did not finish"
+        time.sleep(0.25)
+        try:
+            if contents(False)["last_modified"] != before:
+                model = contents(True)
+        except urllib.error.HTTPError:  # caught mid-write
+            pass
+    saved = nbformat.reads(json.dumps(model["content"]), as_version=4)
     committed = nbformat.read(ROOT / notebook, as_version=4)
     changed = [i for i, (a, b) in enumerate(zip(committed.cells, saved.cells))
                if (a.source, a.get("outputs")) != (b.source, b.get("outputs"))]
