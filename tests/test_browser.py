@@ -21,12 +21,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools.run_notebooks import WIDGET_VIEW
+from tools.run_notebooks import VEGA_LITE as VEGA, WIDGET_VIEW
 from tools.lessons import all_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-VEGA = "application/vnd.vegalite.v5+json"
 
 pytestmark = pytest.mark.browser
 

@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from tools.lessons import all_notebooks, read_order
+from tools.run_notebooks import VEGA_LITE
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = all_notebooks()
@@ -34,7 +35,7 @@ def test_notebook_is_small(path):
 def test_every_saved_chart_has_its_png_preview(path):
     """Without one, JupyterLab adds a PNG as it draws the chart and marks the just-opened notebook modified."""
     charts = [o.data for c in _nb(path).cells if c.cell_type == "code" for o in c.outputs
-              if "application/vnd.vegalite.v5+json" in o.get("data", {})]
+              if VEGA_LITE in o.get("data", {})]
     assert all(d.get("image/png", "").startswith("iVBORw0KGgo") for d in charts), "run `make notebooks`"
 
 

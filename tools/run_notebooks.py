@@ -18,9 +18,9 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from rapprochement.widgets import VEGA_LITE
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-VEGA_LITE = "application/vnd.vegalite.v5+json"
 PREVIEW_SCALE = 0.4  # a thumbnail: at full size the previews would push notebooks past the 300 KB budget
 
 
