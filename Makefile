@@ -6,23 +6,31 @@ BIN    := $(VENV)/bin
 # JupyterLab refuses to run as root unless told; containers and CI often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test install install-dev notebooks exercises benchmark readme clean
+.PHONY: lab test browser install install-dev notebooks exercises benchmark readme clean
 
 ## make lab: set up the environment (first time only) and open the collection in JupyterLab
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
 
-## make test: every test, including notebooks in a fresh kernel and JupyterLab in headless Chromium
-test: $(VENV)/.installed-dev
+## make test: every test, including notebooks in a fresh kernel and JupyterLab in headless Chromium.
+## The browser comes first, so a machine without one stops before anything is installed or run.
+test:
+	$(PYTHON) tools/browser.py
+	$(MAKE) --no-print-directory install-dev
 	$(BIN)/python -m pytest
+
+## make browser: find Chromium or Chrome, or install the system's package, or say how to get one
+browser:
+	$(PYTHON) tools/browser.py
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt pyproject.toml tools/install_lab_settings.py tools/offline/*.json
 	$(PYTHON) tools/bootstrap_venv.py $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python tools/install_lab_settings.py
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt

@@ -16,21 +16,26 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tests.network_guard import GUARD
+from tools.browser import find_browser
 from tools.run_notebooks import VEGA_LITE as VEGA, WIDGET_VIEW
 from tools.lessons import all_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = find_browser()  # the same rule `make test` used to find or install it
+NEWS_PROMPT = "official Jupyter news"  # JupyterLab's "Would you like to get notified about official Jupyter news?"
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():  # a missing browser must fail, not skip: CI installs it
-    pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package", pytrace=False)
+if CHROMIUM is None:  # a missing browser must fail, not skip
+    pytest.fail("No Chromium or Chrome found: run `python3 tools/browser.py`, which installs or names one",
+                pytrace=False)
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
@@ -41,40 +46,72 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass
+class Lab:
+    base: str
+    token: str
+    network_log: Path  # every request the server tried to send off the machine
+
+    def get(self, path: str) -> bytes:
+        with urllib.request.urlopen(f"{self.base}{path}?token={self.token}", timeout=20) as reply:
+            return reply.read()
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on a copy of the notebooks, so Run All and autosave never touch the repository."""
+    """JupyterLab as the collection starts it, on a copy of the notebooks (Run All and autosave never touch the
+    repository), with the environment's own settings: nothing here turns off the news or the update check.
+
+    Personal settings and config are swapped for empty folders, so a developer's own choices cannot hide a
+    problem; the server runs behind the network guard, which logs any attempt to leave the machine.
+    """
     root = tmp_path_factory.mktemp("lab")
     for folder in ("notebooks", "exercises", "solutions"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, root / folder)
-    # no "get notified about Jupyter news?" pop-up over the notebook
-    news = root / ".settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    news.parent.mkdir(parents=True)
-    news.write_text('{"fetchNews": "false", "checkForUpdates": false}')
     port, token = _free_port(), secrets.token_hex(16)
+    log = root / "network-attempts.log"
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root / ".config"), JUPYTERLAB_SETTINGS_DIR=str(root / ".settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(root / ".workspaces"))
+               JUPYTERLAB_WORKSPACES_DIR=str(root / ".workspaces"), NETWORK_GUARD_LOG=str(log))
+    start = GUARD + "\nimport sys\nfrom jupyterlab.labapp import main\nsys.exit(main())"
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
-         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        [sys.executable, "-c", start, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--allow-root"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
+    lab = Lab(f"http://127.0.0.1:{port}", token, log)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            lab.get("/api/status")
             break
         except OSError:
             time.sleep(0.5)
     else:
         server.kill()
         pytest.fail("JupyterLab did not start within 60 s")
-    yield base, token
+    yield lab
     server.terminate()
     server.wait(timeout=20)
+
+
+def _attempts(lab: Lab) -> list[str]:
+    return lab.network_log.read_text().splitlines() if lab.network_log.exists() else []
+
+
+def test_jupyterlab_neither_asks_for_news_nor_checks_for_updates(lab):
+    """The settings shipped in tools/offline/ are what this environment's JupyterLab reports."""
+    reply = json.loads(lab.get("/lab/api/settings/@jupyterlab/apputils-extension:notification"))
+    defaults = {key: spec.get("default") for key, spec in reply["schema"]["properties"].items()}
+    composite = {**defaults, **reply["settings"]}
+    hint = "run `python tools/install_lab_settings.py` in this environment (make does it for .venv/)"
+    assert composite["fetchNews"] == "false", hint
+    assert composite["checkForUpdates"] is False, hint
+    # and the server itself has no news feed or update check to call, whatever a student sets
+    assert '"news": {"disabled": true}' in lab.get("/lab").decode(), hint
+    assert json.loads(lab.get("/lab/api/news")) == {"news": []}
+    assert json.loads(lab.get("/lab/api/update")) == {"notification": None}
+    assert not _attempts(lab), f"the JupyterLab server tried to reach the network: {_attempts(lab)[:3]}"
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +147,7 @@ def _chart_label(widget) -> str:
 
 @pytest.mark.parametrize("notebook", all_notebooks(), ids=str)
 def test_run_all_cells_in_jupyterlab(lab, browser, notebook):
-    base, token = lab
+    base, token = lab.base, lab.token
     charts_expected, widgets_expected = _expected(ROOT / notebook)
     outside: list[str] = []
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, timezone_id="America/Los_Angeles",
@@ -121,6 +158,7 @@ def test_run_all_cells_in_jupyterlab(lab, browser, notebook):
         _run_and_inspect(page, base, token, notebook, shot, charts_expected, widgets_expected, outside)
     finally:
         context.close()
+    assert not _attempts(lab), f"the JupyterLab server tried to reach the network: {_attempts(lab)[:3]}"
 
 
 def _assert_opening_changed_no_cell(page, base, token, notebook):
@@ -172,6 +210,8 @@ def _run_and_inspect(page, base, token, notebook, shot, charts_expected, widgets
                            ".length >= n", arg=committed, timeout=30_000)
     page.wait_for_timeout(1500)  # JupyterLab would add a PNG to a chart that lacks one just after drawing it
     page.screenshot(path=str(artifacts / f"{shot}-opened.png"))
+    assert NEWS_PROMPT not in page.inner_text("body"), \
+        "JupyterLab asks about Jupyter news: its shipped settings (tools/offline/) are not installed"
     _assert_opening_changed_no_cell(page, base, token, notebook)
     # Clear the stored outputs first, so every prompt reads [ ] until this run has executed its cell.
     page.click("#jp-MainMenu .lm-MenuBar-itemLabel:text-is('Edit')")
