@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -135,8 +136,15 @@ def test_a_broken_override_is_reported_not_replaced(tmp_path, capsys):
     assert f"{browser.OVERRIDE}={tmp_path / 'not-there'} is not a working" in capsys.readouterr().err
 
 
+def _make_dry_run(*args: str) -> str:
+    """What ``make -n ARGS`` would run, as if typed at a shell (not from inside another make, as in `make test`)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    return subprocess.run(["make", "--no-print-directory", "-n", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=True).stdout
+
+
 def test_make_test_gets_the_browser_before_installing_or_running_anything():
-    steps = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    steps = _make_dry_run("test")
     assert steps.splitlines()[0].endswith("tools/browser.py")
     assert steps.index("tools/browser.py") < steps.index("pip install") < steps.index("-m pytest")
 
@@ -183,5 +191,5 @@ def test_a_broken_settings_file_gets_a_message_not_a_traceback(tmp_path):
 
 def test_make_and_binder_both_install_the_settings():
     assert "python tools/install_lab_settings.py" in (ROOT / "postBuild").read_text()
-    steps = subprocess.run(["make", "-n", "-B", "install"], cwd=ROOT, capture_output=True, text=True).stdout
+    steps = _make_dry_run("-B", "install")
     assert "tools/install_lab_settings.py" in steps
