@@ -8,9 +8,11 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test browser install install-dev notebooks exercises benchmark readme clean
 
-## make lab: set up the environment (first time only) and open the collection in JupyterLab
+## make lab: set up the environment (first time only) and open the collection in JupyterLab.
+## The whole collection is the file browser's root (exercises/ included); notebook 00 opens first.
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb \
+	  --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
 
 ## make test: every test, including notebooks in a fresh kernel and JupyterLab in headless Chromium.
 ## The browser comes first, so a machine without one stops before anything is installed or run.
