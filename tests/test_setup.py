@@ -144,7 +144,7 @@ def _make_dry_run(*args: str) -> str:
 
 
 def test_make_test_gets_the_browser_before_installing_or_running_anything():
-    steps = _make_dry_run("test")
+    steps = _make_dry_run("-B", "test")  # -B: as on a new machine, where nothing is installed yet
     assert steps.splitlines()[0].endswith("tools/browser.py")
     assert steps.index("tools/browser.py") < steps.index("pip install") < steps.index("-m pytest")
 
