@@ -129,11 +129,22 @@ def _read(name: str) -> pd.DataFrame:
     return table
 
 
+#: Rows whose only sources are web pages are kept in data/ for the record with this confidence, and left out of
+#: everything the lessons load: a fact shown to students rests on an authority (see data/README.md).
+UNVERIFIED = "unverified"
+
+
 @friendly
-def load_table(name: str) -> pd.DataFrame:
-    """Load one table of ``data/`` by name (see ``TABLES``), as text columns; a fresh copy every call."""
+def load_table(name: str, include_unverified: bool = False) -> pd.DataFrame:
+    """Load one table of ``data/`` by name (see ``TABLES``), as text columns; a fresh copy every call.
+
+    Rows marked ``unverified`` (no authority found yet) are left out unless ``include_unverified`` is true.
+    """
     name = choose_from(name, TABLES, "table")
-    return _read(name).copy()
+    table = _read(name)
+    if not include_unverified and "confidence" in table:
+        table = table[table["confidence"] != UNVERIFIED].reset_index(drop=True)
+    return table.copy()
 
 
 def load_sources() -> pd.DataFrame:
