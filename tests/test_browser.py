@@ -255,7 +255,8 @@ def _run_and_inspect(page, base, token, notebook, shot, charts_expected, widgets
         page.wait_for_timeout(1000)
         menu = widget.locator("select").first
         if menu.count():
-            before = widget.inner_text()
+            # what it shows before the change, read before the change (a fast redraw would otherwise be missed)
+            before, label = widget.inner_text(), _chart_label(widget)
             options = menu.locator("option").all_inner_texts()
             menu.select_option(index=len(options) - 1)
             # the chart itself must be redrawn: its screen-reader description names what it shows
@@ -263,7 +264,7 @@ def _run_and_inspect(page, base, token, notebook, shot, charts_expected, widgets
                 """([el, text, label]) => label
                      ? [...el.querySelectorAll('.chart-wrapper')].some(c => c.getAttribute('aria-label') !== label)
                      : el.innerText !== text""",
-                arg=[widget.element_handle(), before, _chart_label(widget)], timeout=20_000)
+                arg=[widget.element_handle(), before, label], timeout=20_000)
             assert widget.locator(":is(svg.marks, canvas.marks)").count() or "Not quite" in widget.inner_text()
         save = widget.locator("button:has-text('Save my answers')")
         if save.count():  # the one-click save offers the answers as a download
