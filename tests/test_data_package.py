@@ -196,6 +196,18 @@ def claimants_naming_a_website(frames: dict[str, pd.DataFrame]) -> list[str]:
             if column in frame for label in set(frame[column]) if WEBSITE.search(label)]
 
 
+NOTE_COLUMNS = ("confidence_note", "note", "notes")
+# the sites this data was once read on, by name as well as by address
+SITE_NAMES = re.compile(r"OmniAtlas|HistoryMaps|Grokipedia|LiquiSearch|piglix|worddisk|encyclopediahub", re.IGNORECASE)
+
+
+def notes_naming_a_website(frames: dict[str, pd.DataFrame]) -> list[str]:
+    """Notes of rows the lessons show (tooltips, tables) that credit a claim to a website instead of an authority."""
+    return [f"{name}:{number}.{column}" for name, frame in frames.items() for column in NOTE_COLUMNS if column in frame
+            for number, row in frame.iterrows()
+            if row.get("confidence") != rp.data.UNVERIFIED and (WEBSITE.search(row[column]) or SITE_NAMES.search(row[column]))]
+
+
 def all_tables() -> dict[str, pd.DataFrame]:
     return {name: table(name) for name in TABLES if name != "sources"}
 
@@ -257,3 +269,14 @@ def test_the_source_report_gives_the_share_of_web_pages():
 
     tiers = table("sources")["tier"]
     assert f"web pages: {(tiers == 'web').sum()} of {len(tiers)} = {(tiers == 'web').mean():.1%}" in report()
+
+
+def test_no_note_credits_a_claim_to_a_website():
+    assert notes_naming_a_website(all_tables()) == []
+
+
+def test_the_note_check_catches_a_website():
+    frames = all_tables()
+    frames["events"].loc[0, "confidence_note"] = "7 Dec 1949 (China News Australia; Wikipedia) vs 8 Dec (OmniAtlas)"
+    frames["places"].loc[0, "note"] = "Coordinates from tripomatic.com."
+    assert notes_naming_a_website(frames) == ["events:0.confidence_note", "places:0.note"]
