@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # JupyterLab refuses to run as root unless told; containers and CI often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test browser install install-dev notebooks exercises benchmark readme clean
+.PHONY: lab test browser install install-dev notebooks references exercises benchmark readme clean
 
 ## make lab: set up the environment (first time only) and open the collection in JupyterLab.
 ## The whole collection is the file browser's root (exercises/ included); notebook 00 opens first.
@@ -39,9 +39,15 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## make notebooks: run every notebook and save it with clean, small outputs (after editing a notebook)
+## make notebooks: render the lessons' citation marks, then run every notebook and save it with clean, small outputs
 notebooks: $(VENV)/.installed-dev
+	$(BIN)/python -m rapprochement.citations --write notebooks/*.ipynb
 	$(BIN)/python tools/run_notebooks.py notebooks/*.ipynb
+
+## make references: number the lessons' [@id] marks, regenerate their References, and list any uncited fact
+references: $(VENV)/.installed
+	$(BIN)/python -m rapprochement.citations --write notebooks/*.ipynb
+	$(BIN)/python -m rapprochement.citations --check notebooks/*.ipynb
 
 ## make exercises: run the solutions (their outputs are what nbval checks), then regenerate student editions and keys
 exercises: $(VENV)/.installed-dev

@@ -25,7 +25,7 @@ import pytest
 from tests.network_guard import GUARD
 from tools.browser import find_browser
 from tools.run_notebooks import VEGA_LITE as VEGA, WIDGET_VIEW
-from tools.lessons import all_notebooks
+from tools.lessons import all_notebooks, read_order
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = find_browser()  # the same rule `make test` used to find or install it
@@ -275,3 +275,35 @@ def _run_and_inspect(page, base, token, notebook, shot, charts_expected, widgets
             assert download.value.suggested_filename.endswith("_my_answers.json")
         widget.screenshot(path=str(artifacts / f"{shot}-widget-{i}.png"))
     assert not outside, f"{notebook} tried to reach the network: {outside[:5]}"
+
+
+LESSONS = [lesson["notebook"] for lesson in read_order()["lesson"]]
+
+
+@pytest.mark.parametrize("notebook", LESSONS, ids=str)
+def test_a_footnote_mark_leads_to_its_note_in_jupyterlab(lab, browser, notebook):
+    """JupyterLab draws each [@id] mark as a superscript number; clicking one scrolls to its note in References.
+
+    JupyterLab's sanitizer turns the note's ``id`` into ``data-jupyter-id`` and resolves ``#ref-...`` links to it.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    shot = "footnotes-" + Path(notebook).stem
+    try:
+        page.goto(f"{lab.base}/lab/workspaces/{shot}/tree/{notebook}?reset&token={lab.token}")
+        page.wait_for_selector(".jp-StatusBar-Item >> text=/Python 3.*Idle/", timeout=60_000)
+        marks = page.locator(".jp-RenderedMarkdown sup > a[href^='#ref-']")
+        marks.first.wait_for(timeout=20_000)
+        assert marks.first.inner_text().strip() == "1", "the first mark is note 1"
+        mark = marks.nth(min(3, marks.count() - 1))  # one a little way in, so the notes are far below it
+        href = mark.get_attribute("href")
+        mark.click()
+        note = page.locator(f"[data-jupyter-id='{href[1:]}'], [id='{href[1:]}']").first
+        page.wait_for_function(
+            """el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }""",
+            arg=note.element_handle(timeout=20_000), timeout=20_000)
+        (ROOT / "test-artifacts").mkdir(exist_ok=True)
+        page.screenshot(path=str(ROOT / "test-artifacts" / f"{shot}.png"))
+        assert href[len("#ref-"):] in note.locator("xpath=..").inner_text(), "the note names the id it explains"
+    finally:
+        context.close()

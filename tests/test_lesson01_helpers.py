@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pytest
 from hypothesis import given, settings
@@ -12,7 +14,8 @@ from rapprochement.maps import BORDER_PLACES, basemap_features
 
 
 def _rows(chart) -> list[dict]:
-    return next(iter(chart.to_dict()["datasets"].values()))
+    """The chart's table of marks (a map's outlines travel separately, as one GeoJSON string)."""
+    return next(v for v in chart.to_dict()["datasets"].values() if isinstance(v, list))
 
 
 def test_split_events_carry_a_theme_and_the_explorer_filters_by_it():
@@ -57,6 +60,21 @@ def test_border_map_projects_every_layer_and_places_points_where_the_data_says()
 def test_basemap_holds_only_the_border_countries():
     names = {f["properties"]["name"] for f in basemap_features()}
     assert names == {"China", "Russia", "Mongolia", "Kazakhstan", "North Korea"}
+
+
+def test_border_map_stores_its_outlines_as_one_string_a_notebook_keeps_on_one_line():
+    spec = rp.border_map().to_dict()
+    land = spec["layer"][0]["data"]
+    outlines = spec["datasets"][land["name"]]
+    assert isinstance(outlines, str) and land["format"] == {"type": "json", "property": "features"}
+    assert json.loads(outlines)["features"] == basemap_features()
+
+
+def test_border_map_draws_the_countries_offline():
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(rp.border_map().to_dict())
+    assert svg.count("<path") >= len(basemap_features()) + len(BORDER_PLACES)
 
 
 def test_casualty_explorer_menu_redraws():

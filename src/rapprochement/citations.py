@@ -190,7 +190,7 @@ def note(identifier: str) -> str:
     """The note for one cited id: the row it names, where it is, and the short form of each of its sources."""
     cited = catalogue()[identifier]
     if cited.table == "sources":
-        return short_source(cited.row)
+        return f"Source `{identifier}` in [data/sources.csv](../data/sources.csv): {short_source(cited.row)}"
     sources = catalogue_sources()
     file = TABLES[cited.table][0]
     behind = "; ".join(short_source(sources[s]) if s in sources else f"[missing source {s}]"

@@ -80,7 +80,10 @@ def border_map(place_ids: list[str] | None = None, width: int = 600, height: int
         raise StudentInputError(f"unknown place ids {unknown}; see load_places()['place_id'].")
     points = places.loc[list(wanted), ["name", "alt_names", "kind", "lat", "lon", "note"]].reset_index()
     points["note"] = points["note"].str.slice(0, 200)
-    land = alt.Chart(alt.Data(values=basemap_features())).mark_geoshape(
+    # The outlines travel as one GeoJSON string, which a saved notebook stores on a single line; as nested lists
+    # they would take a line per coordinate and triple the notebook's size.
+    outlines = json.dumps({"type": "FeatureCollection", "features": basemap_features()}, separators=(",", ":"))
+    land = alt.Chart(alt.InlineData(values=outlines, format=alt.DataFormat(type="json", property="features"))).mark_geoshape(
         fill="#EEEEEE", stroke="#777777", strokeWidth=0.7).encode(tooltip=alt.Tooltip("properties.name:N", title="Country today"))
     marks = alt.Chart(points).encode(longitude="lon:Q", latitude="lat:Q",
                                      tooltip=[alt.Tooltip("name:N", title="Place"), alt.Tooltip("alt_names:N", title="Other names"),
