@@ -92,9 +92,15 @@ def test_a_factual_sentence_without_a_mark_is_reported(tmp_path):
 
 
 @pytest.mark.parametrize("sentence", ['Zhou called it "a good thing".', "About 60,000 people fled.",
-                                      "The talks opened in 1955."])
+                                      "The talks opened in 1955.", "Nineteen years later they fought.",
+                                      "Thousands of specialists worked there."])
 def test_a_year_a_figure_or_a_quotation_makes_a_sentence_factual(sentence):
     assert citations.uncited_sentences(sentence) == [sentence]
+
+
+@pytest.mark.parametrize("sentence", ["Run the cell below.", "Pick one thread and ten years.", "Read lesson 01 first."])
+def test_a_sentence_without_a_year_a_figure_or_a_quotation_needs_no_mark(sentence):
+    assert citations.uncited_sentences(sentence) == []
 
 
 def test_an_uncited_comment_exempts_its_sentence_but_must_say_why(tmp_path):

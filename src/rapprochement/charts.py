@@ -14,7 +14,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .data import SPLIT_THEMES, THREADS, load_events, load_series, load_sources, load_split_events
+from .data import (CHANNELS, GROUPINGS, SPLIT_THEMES, THREADS, load_events, load_grouped_events, load_series,
+                   load_sources)
 from .messages import StudentInputError, choose_from, friendly, whole_number
 
 #: Okabe & Ito (2008), "Color Universal Design": eight colours distinguishable with any common colour blindness.
@@ -26,8 +27,12 @@ THREAD_COLOURS = dict(zip(THREADS, ["#D55E00", "#0072B2", "#009E73", "#56B4E9", 
 #: One colour per theme of the split (lesson 01).
 THEME_COLOURS = dict(zip(SPLIT_THEMES, ["#CC79A7", "#0072B2", "#D55E00", "#009E73"]))
 
-#: What a timeline's rows can be: the column, its labels and its colours.
-ROWS = {"thread": (THREADS, THREAD_COLOURS), "theme": (SPLIT_THEMES, THEME_COLOURS)}
+#: One colour per channel of 1969–1971 (lesson 02).
+CHANNEL_COLOURS = dict(zip(CHANNELS, ["#000000", "#0072B2", "#009E73", "#CC79A7", "#D55E00"]))
+
+#: What a timeline's rows can be: the thread, or a grouping of ``GROUPINGS``, with labels and colours.
+ROWS = {"thread": (THREADS, THREAD_COLOURS), "theme": (SPLIT_THEMES, THEME_COLOURS),
+        "channel": (CHANNELS, CHANNEL_COLOURS)}
 
 #: Marker shape says how precisely a date is known.
 PRECISION_SHAPES = {"day": "circle", "month": "square", "year": "triangle-up"}
@@ -74,8 +79,9 @@ def _is_all(value) -> bool:
 
 
 def select_events(events: pd.DataFrame, thread: str = "all", start_year=FIRST_YEAR, end_year=LAST_YEAR,
-                  theme: str = "all") -> pd.DataFrame:
-    """Events of one thread and theme (or ``"all"``) that overlap the years ``start_year``–``end_year`` inclusive.
+                  **groups) -> pd.DataFrame:
+    """Events of one thread (or ``"all"``) that overlap the years ``start_year``–``end_year`` inclusive; a grouping
+    filters too, for the table of ``load_grouped_events``: ``theme="borders"``, ``channel="pakistan"``.
 
     Raises :class:`StudentInputError` with a message a student can act on.
     """
@@ -93,30 +99,37 @@ def select_events(events: pd.DataFrame, thread: str = "all", start_year=FIRST_YE
     keep = (events["end"].dt.year >= start_year) & (events["start"].dt.year <= end_year)
     if not _is_all(thread):
         keep &= events["thread"] == choose_from(thread, THREADS, "thread")
-    if not _is_all(theme):
-        if "theme" not in events.columns:
-            raise StudentInputError("only the table from load_split_events() has themes; use it to filter by theme.")
-        keep &= events["theme"] == choose_from(theme, SPLIT_THEMES, "theme")
+    for by, value in groups.items():
+        by = choose_from(by, GROUPINGS, "filter")
+        if _is_all(value):
+            continue
+        if by not in events.columns:
+            raise StudentInputError(f"only the table from load_grouped_events({by!r}) has a {by}; use it to filter by {by}.")
+        keep &= events[by] == choose_from(value, GROUPINGS[by][1], by)
     return events[keep]
 
 
 @friendly
 def timeline_chart(events: pd.DataFrame | None = None, thread: str = "all", start_year=FIRST_YEAR,
-                   end_year=LAST_YEAR, width: int = 620, theme: str = "all", rows: str = "thread") -> alt.LayerChart:
-    """An interactive timeline: one row per thread (or theme), hover a mark for the summary, date and sources.
+                   end_year=LAST_YEAR, width: int = 620, rows: str = "thread", **groups) -> alt.LayerChart:
+    """An interactive timeline: one row per thread (or per group), hover a mark for the summary, date and sources.
 
-    ``thread`` is ``"all"`` or a key of ``THREADS`` (``"sino_soviet"``...); years are inclusive. With the table
-    from ``load_split_events()``, ``rows="theme"`` gives one row per theme of the split and ``theme`` filters.
+    ``thread`` is ``"all"`` or a key of ``THREADS`` (``"sino_soviet"``...); years are inclusive. ``rows`` is
+    ``"thread"`` or a grouping (``"theme"``, ``"channel"``): one row per group, from ``load_grouped_events``;
+    a grouping also filters, e.g. ``theme="borders"`` or ``channel="warsaw"``.
     """
     rows = choose_from(rows, ROWS, "row kind")
-    events = (load_split_events() if rows == "theme" else load_events()) if events is None else events
-    chosen = select_events(events, thread, start_year, end_year, theme)
+    if events is None:
+        wanted = rows if rows != "thread" else next((by for by, v in groups.items() if not _is_all(v)), None)
+        events = load_grouped_events(wanted) if wanted else load_events()
+    chosen = select_events(events, thread, start_year, end_year, **groups)
     start_year, end_year = int(start_year), int(end_year)
     if chosen.empty:
-        what = f"thread {thread!r}" if _is_all(theme) else f"theme {theme!r}"
+        named = [f"{by} {value!r}" for by, value in groups.items() if not _is_all(value)]
+        what = " and ".join(([f"thread {thread!r}"] if not _is_all(thread) else []) + named) or "any kind"
         raise StudentInputError(f"no events of {what} between {start_year} and {end_year}; widen the years.")
     if rows not in chosen.columns:
-        raise StudentInputError(f"rows={rows!r} needs the table from load_split_events().")
+        raise StudentInputError(f"rows={rows!r} needs the table from load_grouped_events({rows!r}).")
     labels, colours = ROWS[rows]
     frame = _timeline_frame(chosen, rows)
     domain = [f"{start_year}-01-01", f"{end_year}-12-31"]
@@ -145,7 +158,7 @@ def timeline_chart(events: pd.DataFrame | None = None, thread: str = "all", star
         f"the last is '{last['title']}' ({last['date_label']})."
     )
     focus = [THREADS[chosen["thread"].iloc[0]]] if not _is_all(thread) else []
-    focus += [SPLIT_THEMES[chosen["theme"].iloc[0]]] if not _is_all(theme) else []
+    focus += [GROUPINGS[by][1][chosen[by].iloc[0]] for by, value in groups.items() if not _is_all(value)]
     title = alt.Title(
         f"Events {start_year}–{end_year}" + (f": {', '.join(focus)}" if focus else ""),
         subtitle="Hover over a mark for what happened and the sources. Outlined marks: the sources disagree.",
@@ -243,3 +256,106 @@ def indicator_chart(indicators=("soviet_experts_in_china", "experts_withdrawn", 
     title = alt.Title(title, subtitle="One bar per figure, oldest first; hover for the unit and the sources.")
     return _figures_chart(frame, colour, title, "Figure (hover over a bar for its exact unit)",
                           description)
+
+
+# --- votes by motion (lesson 02) --------------------------------------------------------------------------
+
+VOTE_COLOURS = {"yes": "#009E73", "no": "#D55E00", "abstain": "#999999"}
+
+
+@friendly
+def votes_chart(sessions=("25th", "26th"), title: str = "The China votes in the UN General Assembly") -> alt.Chart:
+    """Yes, no and abstain for every recorded motion of the given General Assembly sessions, side by side.
+
+    ``sessions`` are values of the ``session`` column of ``load_series("un_votes")`` (``"25th"`` is 1970,
+    ``"26th"`` 1971). Each motion keeps its outcome and the majority it needed: a majority of yes votes was not
+    always enough.
+    """
+    rows = load_series("un_votes")
+    if isinstance(sessions, str):
+        sessions = [sessions]
+    if not isinstance(sessions, (list, tuple)) or not sessions:
+        raise StudentInputError("sessions should be a list such as ['25th', '26th'].")
+    sessions = [choose_from(s, sorted(set(rows["session"])), "session") for s in sessions]
+    rows = rows[rows["session"].isin(sessions)]
+    titles = load_sources()["title"].to_dict()
+    rows = rows.assign(
+        motion_label=[f"{d[:4]} ({s}): {m}" for d, s, m in zip(rows["date"], rows["session"], rows["motion"])],
+        sources=rows["source_ids"].map(lambda ids: _shorten("; ".join(titles.get(i, i) for i in ids.split(";")), 200)),
+        note=rows["note"].map(lambda t: _shorten(t, 200)))
+    frame = rows.melt(id_vars=["figure_id", "motion_label", "outcome", "required_majority", "sources", "note"],
+                      value_vars=list(VOTE_COLOURS), var_name="vote", value_name="count").dropna(subset=["count"])
+    order = list(dict.fromkeys(rows["motion_label"]))
+    tooltip = [alt.Tooltip(c, title=t) for c, t in [
+        ("motion_label:N", "Motion"), ("vote:N", "Vote"), ("count:Q", "Countries"), ("outcome:N", "Outcome"),
+        ("required_majority:N", "Majority needed"), ("sources:N", "Sources"), ("note:N", "Note")]]
+    y = alt.Y("motion_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=460))
+    colour = alt.Color("vote:N", title="Vote", scale=alt.Scale(domain=list(VOTE_COLOURS), range=list(VOTE_COLOURS.values())))
+    base = alt.Chart(frame).encode(y=y, yOffset=alt.YOffset("vote:N", sort=list(VOTE_COLOURS)), color=colour,
+                                   tooltip=tooltip)
+    bars = base.mark_bar().encode(x=alt.X("count:Q", title="Countries voting"))
+    labels = base.mark_text(align="left", dx=3, fontSize=10, color="black").encode(x="count:Q", text="count:Q")
+    adopted = rows[rows["outcome"].str.startswith("adopted")]
+    description = (f"Bar chart of the yes, no and abstain votes on {len(rows)} motions on China's seat at the UN "
+                   f"General Assembly, sessions {', '.join(sessions)}; {len(adopted)} adopted. "
+                   + " ".join(f"{m}: {int(y_)} yes, {int(n)} no, {o}." for m, y_, n, o in
+                              zip(rows["motion_label"], rows["yes"], rows["no"], rows["outcome"])))
+    return alt.layer(bars, labels).properties(
+        title=alt.Title(title, subtitle="Yes, no and abstain for each motion; hover for its outcome and the majority it needed."),
+        description=description, width=360, height=alt.Step(11))
+
+
+# --- a numeric series and the events of a grouping on one time axis (lesson 02) --------------------------
+
+@friendly
+def series_with_events(series: str = "troops", by: str = "channel", start_year=1969, end_year=1972,
+                       title: str = "US troops in South Vietnam and the signals between Washington and Beijing",
+                       **where) -> alt.LayerChart:
+    """A dated series as a line, and the events of a grouping as coloured rules, on one time axis.
+
+    ``series`` is a table of ``load_series`` with ``date`` and ``value``; ``where`` keeps rows whose columns have
+    the given values (``scope="South Vietnam"``). ``by`` is a grouping of ``GROUPINGS`` (``"channel"``).
+    """
+    start_year = whole_number(start_year, "start_year", FIRST_YEAR, LAST_YEAR)
+    end_year = whole_number(end_year, "end_year", FIRST_YEAR, LAST_YEAR)
+    if start_year > end_year:
+        raise StudentInputError(f"start_year ({start_year}) comes after end_year ({end_year}); swap them.")
+    rows = load_series(series)
+    for column, value in where.items():
+        column = choose_from(column, [c for c in rows.columns if rows[c].dtype == object], "column")
+        rows = rows[rows[column] == choose_from(value, sorted(set(rows[column])), column)]
+    rows = rows[rows["value"].notna()].copy()
+    from .data import format_partial_date, parse_partial_date
+    rows["plot_date"] = rows["date"].map(lambda d: parse_partial_date(d)[0].strftime("%Y-%m-%d"))
+    rows = rows[(rows["plot_date"] >= f"{start_year}") & (rows["plot_date"] <= f"{end_year}-12-31")].sort_values("plot_date")
+    if rows.empty:
+        raise StudentInputError(f"no figures of {series!r} between {start_year} and {end_year}; widen the years.")
+    titles = load_sources()["title"].to_dict()
+    line_frame = pd.DataFrame({
+        "plot_date": rows["plot_date"], "value": rows["value"].astype(float),
+        "date_label": rows["date"].map(format_partial_date),
+        "what": [f"{m} ({s})" if "scope" in rows else m for m, s in zip(rows.get("measure", rows["unit"]), rows.get("scope", rows["unit"]))],
+        "reported_by": rows["reported_by"], "unit": rows["unit"], "figure_id": rows["figure_id"],
+        "sources": rows["source_ids"].map(lambda ids: _shorten("; ".join(titles.get(i, i) for i in ids.split(";")), 200))})
+    events = select_events(load_grouped_events(by), start_year=start_year, end_year=end_year)
+    labels, colours = ROWS[by]
+    event_frame = _timeline_frame(events, by)
+    domain = [f"{start_year}-01-01", f"{end_year}-12-31"]
+    x = alt.X("plot_date:T", title=None, scale=alt.Scale(type="utc", domain=domain),
+              axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 6}))
+    line = alt.Chart(line_frame).mark_line(point=alt.OverlayMarkDef(size=50, filled=True), color="#555555").encode(
+        x=x, y=alt.Y("value:Q", title=f"{series.replace('_', ' ').title()} ({rows['unit'].iloc[0]})"),
+        tooltip=[alt.Tooltip(c, title=t) for c, t in [("value:Q", "Figure"), ("date_label:N", "Date"),
+                 ("what:N", "Measure"), ("reported_by:N", "Reported by"), ("figure_id:N", "Figure id"), ("sources:N", "Sources")]])
+    rules = alt.Chart(event_frame).mark_rule(strokeWidth=2, opacity=0.75).encode(
+        x=alt.X("plot_start:T", scale=alt.Scale(type="utc", domain=domain)),
+        color=alt.Color("row_label:N", title=by.title(), sort=list(labels.values()),
+                        scale=alt.Scale(domain=list(labels.values()), range=list(colours.values()))),
+        tooltip=_TOOLTIP)
+    first, last = line_frame.iloc[0], line_frame.iloc[-1]
+    description = (f"Line chart of {len(line_frame)} figures of {series} from {first['date_label']} "
+                   f"({first['value']:,.0f}) to {last['date_label']} ({last['value']:,.0f}), with {len(event_frame)} "
+                   f"events by {by} marked as vertical lines.")
+    return alt.layer(rules, line).resolve_scale(color="independent").properties(
+        title=alt.Title(title, subtitle=f"Line: the figures, each with who reported it. Vertical lines: events by {by}; hover for each."),
+        description=description, width=620, height=260)

@@ -295,7 +295,8 @@ def _unknown_message(identifier: str) -> str:
 CITE_TOKEN, UNCITED_TOKEN = "\u27e6cite\u27e7", "\u27e6uncited\u27e7"
 ABBREVIATIONS = {"p", "pp", "vol", "vols", "no", "nos", "ed", "eds", "e.g", "i.e", "cf", "dr", "mr", "mrs", "st",
                  "a.m", "p.m", "u.s", "u.n", "doc", "trans", "transl", "fig", "c", "ca", "jr", "gen", "lt", "col"}
-YEAR_OR_NUMBER = re.compile(r"\d")
+YEAR_OR_NUMBER = re.compile(r"\d|\b(?:eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|"
+                            r"seven|eigh|nine)ty|hundreds?|thousands?|millions?|billions?|dozens?)\b", re.I)
 QUOTATION = re.compile(r"[\"“”«»]")
 # The collection's own labels are not facts: "lesson 01", "notebook 00", "question 2", "exercise 1.3".
 LABEL = re.compile(r"\b(?:lesson|notebook|question|exercise|exercises|part)s?\s+\d+(?:\.\d+)?\b", re.I)
@@ -372,7 +373,8 @@ def sentences(unit: str) -> list[str]:
 
 
 def is_factual(sentence: str) -> bool:
-    """A sentence with a year, a number or quotation marks states a fact a reader may want to check."""
+    """A sentence with a year, a number (in figures, or a word from "eleven" up) or quotation marks states a fact
+    a reader may want to check."""
     text = LABEL.sub("", sentence.replace(CITE_TOKEN, "").replace(UNCITED_TOKEN, ""))
     return bool(YEAR_OR_NUMBER.search(text) or QUOTATION.search(text))
 

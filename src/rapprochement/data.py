@@ -31,6 +31,7 @@ TABLES: dict[str, tuple[str, str | None]] = {
     "recognition": ("recognition_counts.csv", "figure_id"),
     "sino_soviet": ("sino_soviet_indicators.csv", "figure_id"),
     "split_themes": ("split_themes.csv", "event_id"),
+    "channels": ("channels.csv", "event_id"),
     "excerpts": ("excerpts.csv", "excerpt_id"),
 }
 
@@ -40,6 +41,22 @@ SPLIT_THEMES: dict[str, str] = {
     "aid_and_technology": "Aid and technology",
     "borders": "Borders",
     "third_countries": "Third countries",
+}
+
+#: Lesson 02: the ways Washington and Beijing sent each other word, 1969–1971.
+CHANNELS: dict[str, str] = {
+    "public": "Public signals",
+    "warsaw": "Warsaw ambassadorial talks",
+    "pakistan": "Pakistan (Yahya Khan)",
+    "romania": "Romania (Ceaușescu)",
+    "paris": "Paris (Walters and Huang Zhen)",
+}
+
+#: Groupings of events beyond their thread: the column a lesson groups by -> (table in data/, labels).
+#: Each table joins ``event_id`` to one group, with a ``note`` saying why; it is the collection's reading.
+GROUPINGS: dict[str, tuple[str, dict[str, str]]] = {
+    "theme": ("split_themes", SPLIT_THEMES),
+    "channel": ("channels", CHANNELS),
 }
 
 #: The threads of the story, in the order the timeline shows them, with a reader's label.
@@ -177,11 +194,26 @@ def load_events() -> pd.DataFrame:
     return events.sort_values(["start", "event_id"]).reset_index(drop=True)
 
 
+@friendly
+def load_grouped_events(by: str) -> pd.DataFrame:
+    """The events of one grouping (see ``GROUPINGS``) with its column and ``<by>_note``: ``"theme"`` gives the
+    events of the Sino-Soviet split by lesson 01's themes, ``"channel"`` the signals of 1969–1971 by channel
+    (with ``sender`` and ``receiver``). Groupings are the collection's reading, not the sources'."""
+    by = choose_from(by, GROUPINGS, "grouping")
+    groups = load_table(GROUPINGS[by][0]).rename(columns={"note": f"{by}_note"})
+    return load_events().merge(groups, on="event_id", how="inner").sort_values(["start", "event_id"]).reset_index(drop=True)
+
+
 def load_split_events() -> pd.DataFrame:
     """Events of the Sino-Soviet split with lesson 01's ``theme`` (ideology, aid and technology, borders,
     third countries) and ``theme_note``; the themes are the collection's reading, not the sources'."""
-    themes = load_table("split_themes").rename(columns={"note": "theme_note"})
-    return load_events().merge(themes, on="event_id", how="inner").sort_values(["start", "event_id"]).reset_index(drop=True)
+    return load_grouped_events("theme")
+
+
+def load_channel_events() -> pd.DataFrame:
+    """Lesson 02: the messages, meetings and public signals of 1969–1971, with ``channel``, ``sender``,
+    ``receiver`` and ``channel_note``."""
+    return load_grouped_events("channel")
 
 
 def load_people() -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pandas as pd
 from IPython.display import display
 
 from .charts import FIRST_YEAR, LAST_YEAR, casualty_chart, select_events, timeline_chart
-from .data import SPLIT_THEMES, THREADS, load_events, load_series, load_split_events
+from .data import GROUPINGS, THREADS, load_events, load_grouped_events, load_series
 
 VEGA_LITE = "application/vnd.vegalite.v5+json"
 
@@ -70,18 +70,24 @@ def _years(first: int, last: int) -> widgets.IntRangeSlider:
                                   continuous_update=False, layout=widgets.Layout(width="420px"))
 
 
-class TimelineExplorer(ChartExplorer):
-    """A thread (or theme) menu and a year-range slider above the timeline.
+#: The menu a timeline explorer shows for each kind of row: what "everything" is called, and the menu's label.
+_MENU_WORDS = {"thread": ("All threads", "Thread:"), "theme": ("All themes", "Theme:"),
+               "channel": ("All channels", "Channel:")}
 
-    ``explorer.thread`` (or ``explorer.theme``) and ``explorer.years`` can also be set from code;
-    ``explorer.shown`` is the table of events on screen.
+
+class TimelineExplorer(ChartExplorer):
+    """A menu (thread, or a grouping such as theme or channel) and a year-range slider above the timeline.
+
+    ``explorer.thread`` (or ``explorer.theme``, ``explorer.channel``) and ``explorer.years`` can also be set
+    from code; ``explorer.shown`` is the table of events on screen.
     """
 
     def __init__(self, events: pd.DataFrame | None = None, by: str = "thread", years: tuple[int, int] | None = None):
         self.by = by
-        self.events = (load_split_events() if by == "theme" else load_events()) if events is None else events
+        self.events = (load_events() if by == "thread" else load_grouped_events(by)) if events is None else events
         first, last = years or (FIRST_YEAR, LAST_YEAR)
-        menu = _menu(THREADS, "All threads", "Thread:") if by == "thread" else _menu(SPLIT_THEMES, "All themes", "Theme:")
+        labels = THREADS if by == "thread" else GROUPINGS[by][1]
+        menu = _menu(labels, *_MENU_WORDS[by])
         self.years = _years(first, last)
         setattr(self, by, menu)
         self.shown = self.events.iloc[0:0]
@@ -89,9 +95,9 @@ class TimelineExplorer(ChartExplorer):
 
     def _draw(self, years, **menu):
         start, end = years
-        filters = {"thread": menu.get("thread", "all"), "theme": menu.get("theme", "all")}
-        self.shown = select_events(self.events, start_year=start, end_year=end, **filters)
-        return timeline_chart(self.events, start_year=start, end_year=end, rows=self.by, **filters)
+        thread = menu.pop("thread", "all")
+        self.shown = select_events(self.events, thread, start_year=start, end_year=end, **menu)
+        return timeline_chart(self.events, thread, start_year=start, end_year=end, rows=self.by, **menu)
 
     def status(self) -> str:
         return f"Showing <b>{len(self.shown)}</b> of {len(self.events)} events."
@@ -105,6 +111,11 @@ def timeline_explorer(events: pd.DataFrame | None = None) -> TimelineExplorer:
 def split_explorer() -> TimelineExplorer:
     """Lesson 01: the events of the Sino-Soviet split, 1949–1970, one row per theme, with a theme menu."""
     return TimelineExplorer(by="theme", years=(FIRST_YEAR, 1970))
+
+
+def channel_explorer() -> TimelineExplorer:
+    """Lesson 02: the messages, meetings and public signals of 1969–1971, one row per channel, with a menu."""
+    return TimelineExplorer(by="channel", years=(1969, 1971))
 
 
 def casualty_explorer() -> ChartExplorer:
