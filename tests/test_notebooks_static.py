@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -29,6 +30,17 @@ def test_every_notebook_on_disk_is_listed_in_the_teaching_order():
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_notebook_is_small(path):
     assert (ROOT / path).stat().st_size < 300_000
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_every_chart_preview_is_a_small_palette_png(path):
+    for cell in _nb(path).cells:
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            if png:
+                raw = base64.b64decode(png)
+                assert raw[:8] == b"\x89PNG\r\n\x1a\n" and raw[25] == 3, "a palette PNG (colour type 3): run `make notebooks`"
+                assert len(raw) < 20_000, f"a {len(raw)} byte preview in {path}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS)
