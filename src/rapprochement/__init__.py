@@ -5,8 +5,11 @@ Call :func:`setup` once at the top of a notebook; importing this package changes
 
 from __future__ import annotations
 
-from .charts import THREAD_COLOURS, casualty_chart, indicator_chart, select_events, timeline_chart
+from .charts import (THREAD_COLOURS, casualty_chart, indicator_chart, select_events, series_with_events, timeline_chart,
+                     votes_chart)
 from .data import (
+    CHANNELS,
+    GROUPINGS,
     SPLIT_THEMES,
     THREADS,
     DataError,
@@ -14,7 +17,9 @@ from .data import (
     document_text,
     find_person,
     format_partial_date,
+    load_channel_events,
     load_events,
+    load_grouped_events,
     load_people,
     load_places,
     load_series,
@@ -26,14 +31,16 @@ from .data import (
 )
 from .maps import border_map
 from .messages import Problem
-from .widgets import ChartExplorer, TimelineExplorer, casualty_explorer, split_explorer, timeline_explorer
+from .widgets import (ChartExplorer, TimelineExplorer, casualty_explorer, channel_explorer, split_explorer,
+                      timeline_explorer)
 
 __all__ = [
-    "SPLIT_THEMES", "THREADS", "THREAD_COLOURS", "ChartExplorer", "DataError", "Problem", "TimelineExplorer",
-    "border_map", "casualty_chart", "casualty_explorer", "data_dir", "document_text", "find_person",
-    "format_partial_date", "indicator_chart", "load_events", "load_people", "load_places", "load_series",
-    "load_sources", "load_split_events", "load_table", "quotation", "select_events", "setup", "split_explorer", "split_list",
-    "timeline_chart", "timeline_explorer",
+    "CHANNELS", "GROUPINGS", "SPLIT_THEMES", "THREADS", "THREAD_COLOURS", "ChartExplorer", "DataError", "Problem",
+    "TimelineExplorer", "border_map", "casualty_chart", "casualty_explorer", "channel_explorer", "data_dir",
+    "document_text", "find_person", "format_partial_date", "indicator_chart", "load_channel_events", "load_events",
+    "load_grouped_events", "load_people", "load_places", "load_series", "load_sources", "load_split_events",
+    "load_table", "quotation", "select_events", "series_with_events", "setup", "split_explorer", "split_list",
+    "timeline_chart", "timeline_explorer", "votes_chart",
 ]
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .data import (CHANNELS, GROUPINGS, SPLIT_THEMES, THREADS, load_events, load_grouped_events, load_series,
-                   load_sources)
+from .data import (CHANNELS, GROUPINGS, SERIES, SPLIT_THEMES, THREADS, format_partial_date, load_events,
+                   load_grouped_events, load_series, load_sources, parse_partial_date)
 from .messages import StudentInputError, choose_from, friendly, whole_number
 
 #: Okabe & Ito (2008), "Color Universal Design": eight colours distinguishable with any common colour blindness.
@@ -71,7 +71,16 @@ def _timeline_frame(events: pd.DataFrame, rows: str) -> pd.DataFrame:
             "confidence_note": events["confidence_note"].map(lambda t: _shorten(t, 240)),
         }
     )
+    for column in ("sender", "receiver"):  # the channels' messages say who sent them to whom
+        if column in events:
+            frame[column] = events[column].values
     return frame.astype(str)
+
+
+def _tooltip(frame: pd.DataFrame) -> list[alt.Tooltip]:
+    """The timeline's tooltip, with sender and receiver where the rows are messages."""
+    extra = [alt.Tooltip(f"{c}:N", title=t) for c, t in (("sender", "From"), ("receiver", "To")) if c in frame]
+    return _TOOLTIP[:2] + extra + _TOOLTIP[2:]
 
 
 def _is_all(value) -> bool:
@@ -119,6 +128,7 @@ def timeline_chart(events: pd.DataFrame | None = None, thread: str = "all", star
     a grouping also filters, e.g. ``theme="borders"`` or ``channel="warsaw"``.
     """
     rows = choose_from(rows, ROWS, "row kind")
+    groups = {choose_from(by, GROUPINGS, "filter"): value for by, value in groups.items()}
     if events is None:
         wanted = rows if rows != "thread" else next((by for by, v in groups.items() if not _is_all(v)), None)
         events = load_grouped_events(wanted) if wanted else load_events()
@@ -141,7 +151,7 @@ def timeline_chart(events: pd.DataFrame | None = None, thread: str = "all", star
     y = alt.Y("row_label:N", title=None, sort=list(labels.values()), axis=alt.Axis(labelLimit=220))
     colour = alt.Color("row_label:N", title=rows.title(), legend=None,
                        scale=alt.Scale(domain=list(labels.values()), range=list(colours.values())))
-    base = alt.Chart(frame).encode(y=y, color=colour, tooltip=_TOOLTIP)
+    base = alt.Chart(frame).encode(y=y, color=colour, tooltip=_tooltip(frame))
     spans = base.transform_filter("datum.plot_end != datum.plot_start").mark_rule(strokeWidth=3, opacity=0.6, clip=True).encode(
         x=x, x2="plot_end:T")
     points = base.mark_point(filled=True, size=70, opacity=0.85, clip=True).encode(
@@ -281,8 +291,8 @@ def votes_chart(sessions=("25th", "26th"), title: str = "The China votes in the 
     titles = load_sources()["title"].to_dict()
     rows = rows.assign(
         motion_label=[f"{d[:4]} ({s}): {m}" for d, s, m in zip(rows["date"], rows["session"], rows["motion"])],
-        sources=rows["source_ids"].map(lambda ids: _shorten("; ".join(titles.get(i, i) for i in ids.split(";")), 200)),
-        note=rows["note"].map(lambda t: _shorten(t, 200)))
+        sources=rows["source_ids"].map(lambda ids: _shorten("; ".join(titles.get(i, i) for i in ids.split(";")), 120)),
+        note=rows["note"].map(lambda t: _shorten(t, 120)))
     frame = rows.melt(id_vars=["figure_id", "motion_label", "outcome", "required_majority", "sources", "note"],
                       value_vars=list(VOTE_COLOURS), var_name="vote", value_name="count").dropna(subset=["count"])
     order = list(dict.fromkeys(rows["motion_label"]))
@@ -310,52 +320,63 @@ def votes_chart(sessions=("25th", "26th"), title: str = "The China votes in the 
 @friendly
 def series_with_events(series: str = "troops", by: str = "channel", start_year=1969, end_year=1972,
                        title: str = "US troops in South Vietnam and the signals between Washington and Beijing",
-                       **where) -> alt.LayerChart:
-    """A dated series as a line, and the events of a grouping as coloured rules, on one time axis.
+                       split_by: str = "measure", **where) -> alt.LayerChart:
+    """A dated series as lines, and the events of a grouping as coloured rules, on one time axis.
 
     ``series`` is a table of ``load_series`` with ``date`` and ``value``; ``where`` keeps rows whose columns have
-    the given values (``scope="South Vietnam"``). ``by`` is a grouping of ``GROUPINGS`` (``"channel"``).
+    the given values (``scope="South Vietnam"``). Rows are joined by a line only within one value of ``split_by``
+    (a count and a planned ceiling are different things). ``by`` is a grouping of ``GROUPINGS`` (``"channel"``).
     """
     start_year = whole_number(start_year, "start_year", FIRST_YEAR, LAST_YEAR)
     end_year = whole_number(end_year, "end_year", FIRST_YEAR, LAST_YEAR)
     if start_year > end_year:
         raise StudentInputError(f"start_year ({start_year}) comes after end_year ({end_year}); swap them.")
+    series, by = choose_from(series, SERIES, "series"), choose_from(by, GROUPINGS, "grouping")
     rows = load_series(series)
     for column, value in where.items():
-        column = choose_from(column, [c for c in rows.columns if rows[c].dtype == object], "column")
+        column = choose_from(column, [c for c in rows.columns if not pd.api.types.is_numeric_dtype(rows[c])], "column")
         rows = rows[rows[column] == choose_from(value, sorted(set(rows[column])), column)]
-    rows = rows[rows["value"].notna()].copy()
-    from .data import format_partial_date, parse_partial_date
+    # a figure dated only to a year has no place on a month-by-month axis: it is left out, and the subtitle says so
+    rows = rows[rows["value"].notna() & (rows["date"].str.len() > 4)].copy()
     rows["plot_date"] = rows["date"].map(lambda d: parse_partial_date(d)[0].strftime("%Y-%m-%d"))
     rows = rows[(rows["plot_date"] >= f"{start_year}") & (rows["plot_date"] <= f"{end_year}-12-31")].sort_values("plot_date")
     if rows.empty:
         raise StudentInputError(f"no figures of {series!r} between {start_year} and {end_year}; widen the years.")
     titles = load_sources()["title"].to_dict()
+    split_by = choose_from(split_by, list(rows.columns), "column")
     line_frame = pd.DataFrame({
         "plot_date": rows["plot_date"], "value": rows["value"].astype(float),
-        "date_label": rows["date"].map(format_partial_date),
-        "what": [f"{m} ({s})" if "scope" in rows else m for m, s in zip(rows.get("measure", rows["unit"]), rows.get("scope", rows["unit"]))],
+        "date_label": rows["date"].map(format_partial_date), "what": rows[split_by].astype(str).str.replace("_", " "),
         "reported_by": rows["reported_by"], "unit": rows["unit"], "figure_id": rows["figure_id"],
         "sources": rows["source_ids"].map(lambda ids: _shorten("; ".join(titles.get(i, i) for i in ids.split(";")), 200))})
     events = select_events(load_grouped_events(by), start_year=start_year, end_year=end_year)
     labels, colours = ROWS[by]
-    event_frame = _timeline_frame(events, by)
+    # only what the rules' tooltips show, kept short: the saved notebook carries this table
+    event_frame = _timeline_frame(events, by)[["title", "row_label", "plot_start", "date_label", "summary", "source_titles"]]
+    event_frame = event_frame.assign(summary=event_frame["summary"].map(lambda t: _shorten(t, 160)),
+                                     source_titles=event_frame["source_titles"].map(lambda t: _shorten(t, 120)))
     domain = [f"{start_year}-01-01", f"{end_year}-12-31"]
     x = alt.X("plot_date:T", title=None, scale=alt.Scale(type="utc", domain=domain),
               axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 6}))
-    line = alt.Chart(line_frame).mark_line(point=alt.OverlayMarkDef(size=50, filled=True), color="#555555").encode(
-        x=x, y=alt.Y("value:Q", title=f"{series.replace('_', ' ').title()} ({rows['unit'].iloc[0]})"),
-        tooltip=[alt.Tooltip(c, title=t) for c, t in [("value:Q", "Figure"), ("date_label:N", "Date"),
-                 ("what:N", "Measure"), ("reported_by:N", "Reported by"), ("figure_id:N", "Figure id"), ("sources:N", "Sources")]])
+    tooltip = [alt.Tooltip(c, title=t) for c, t in [("value:Q", "Figure"), ("unit:N", "Unit"), ("date_label:N", "Date"),
+               ("what:N", "Measure"), ("reported_by:N", "Reported by"), ("figure_id:N", "Figure id"), ("sources:N", "Sources")]]
+    kinds = list(dict.fromkeys(line_frame["what"]))
+    base = alt.Chart(line_frame).encode(x=x, y=alt.Y("value:Q", title=f"{series.replace('_', ' ').title()}"), tooltip=tooltip)
+    line = alt.layer(
+        base.mark_line(color="#555555").encode(strokeDash=alt.StrokeDash("what:N", title=split_by.replace("_", " ").title(), sort=kinds)),
+        base.mark_point(size=60, filled=True, color="#555555").encode(shape=alt.Shape("what:N", sort=kinds, legend=None)))
     rules = alt.Chart(event_frame).mark_rule(strokeWidth=2, opacity=0.75).encode(
         x=alt.X("plot_start:T", scale=alt.Scale(type="utc", domain=domain)),
         color=alt.Color("row_label:N", title=by.title(), sort=list(labels.values()),
                         scale=alt.Scale(domain=list(labels.values()), range=list(colours.values()))),
-        tooltip=_TOOLTIP)
+        tooltip=[alt.Tooltip("title:N", title="Event"), alt.Tooltip("row_label:N", title=by.title()),
+                 alt.Tooltip("date_label:N", title="Date"), alt.Tooltip("summary:N", title="What happened"),
+                 alt.Tooltip("source_titles:N", title="Sources")])
     first, last = line_frame.iloc[0], line_frame.iloc[-1]
     description = (f"Line chart of {len(line_frame)} figures of {series} from {first['date_label']} "
                    f"({first['value']:,.0f}) to {last['date_label']} ({last['value']:,.0f}), with {len(event_frame)} "
                    f"events by {by} marked as vertical lines.")
     return alt.layer(rules, line).resolve_scale(color="independent").properties(
-        title=alt.Title(title, subtitle=f"Line: the figures, each with who reported it. Vertical lines: events by {by}; hover for each."),
+        title=alt.Title(title, subtitle=[f"Grey: the figures, each with who reported it (figures dated only to a year left out).",
+                                         f"Coloured lines: events by {by}. Hover over any mark for its sources."]),
         description=description, width=620, height=260)

@@ -228,11 +228,14 @@ def load_places() -> pd.DataFrame:
     return places
 
 
+#: The numeric series of data/, each a table with one figure per row and a ``figure_id``.
+SERIES = ["trade", "troops", "un_votes", "recognition", "sino_soviet"]
+
+
 @friendly
 def load_series(name: str) -> pd.DataFrame:
     """A numeric series (``trade``, ``troops``, ``un_votes``, ``recognition``, ``sino_soviet``), numbers as numbers."""
-    series_names = ["trade", "troops", "un_votes", "recognition", "sino_soviet"]
-    name = choose_from(name, series_names, "series")
+    name = choose_from(name, SERIES, "series")
     table = load_table(name)
     for column in table.columns:
         if column in {"value", "value_low", "value_high", "yes", "no", "abstain", "count", "year"}:

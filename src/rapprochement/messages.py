@@ -94,7 +94,8 @@ def whole_number(value: Any, what: str, low: int, high: int) -> int:
         raise StudentInputError(f"{what} should be a year such as {low}; you gave {describe(value)}.")
     if isinstance(value, str):
         text = value.strip()
-        if not text.lstrip("-").isdigit():
+        # str.isdigit() also accepts superscripts such as '²', which int() cannot read: only ASCII digits count
+        if not (text.lstrip("-").isascii() and text.lstrip("-").isdigit()):
             raise StudentInputError(f"{what} should be a year written with digits, such as {low}; you gave {describe(value)}.")
         value = int(text)
     if isinstance(value, float):
