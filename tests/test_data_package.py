@@ -6,14 +6,17 @@ import json
 import re
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 from frictionless import Package, system
 
 import rapprochement as rp
+from rapprochement import citations
 from rapprochement.data import TABLES, parse_partial_date
 
 DATA = Path(rp.data_dir())
+ROOT = DATA.parent
 DESCRIPTOR = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
 RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"]}
 
@@ -79,7 +82,10 @@ def test_every_list_of_ids_points_to_rows_that_exist():
 def test_every_source_is_cited_somewhere():
     cited = {s for name in TABLES if "source_ids" in table(name) for cell in table(name)["source_ids"] for s in split(cell)}
     quoted = set(table("documents")["source_id"]) | set(table("excerpts")["source_id"])
-    assert set(table("sources")["source_id"]) <= cited | quoted
+    in_lessons = {i for lesson in sorted((ROOT / "notebooks").glob("*.ipynb"))
+                  for i in citations.cited_ids(nbformat.read(lesson, as_version=4))}  # a lesson's footnote cites it
+    uncited = set(table("sources")["source_id"]) - cited - quoted - in_lessons
+    assert not uncited, f"sources nothing cites: {sorted(uncited)[:5]}"
 
 
 def test_disputed_rows_say_how_the_sources_differ():
