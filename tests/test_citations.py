@@ -201,6 +201,8 @@ def test_every_citable_id_is_unique_across_tables_and_safe_in_a_link():
     ("N. S. Khrushchev wrote in 1960. He said so.", ["N. S. Khrushchev wrote in 1960.", "He said so."]),
     ("It began in 1956.\u27e6cite\u27e7 The next.", ["It began in 1956.\u27e6cite\u27e7", "The next."]),
     ('He said "no." Then left.', ['He said "no."', "Then left."]),
+    ('"We came. We saw." Then he left.', ['"We came. We saw."', "Then he left."]),
+    ("**21 February.** Nixon landed. Then X.", ["**21 February.** Nixon landed.", "Then X."]),
 ])
 def test_sentences_split_where_a_reader_would(text, expected):
     assert citations.sentences(text) == expected

@@ -65,10 +65,10 @@ def _timeline_frame(events: pd.DataFrame, rows: str) -> pd.DataFrame:
             "plot_end": events["end"].dt.strftime("%Y-%m-%d"),
             "precision": events["date_precision"],
             "date_label": events["date_label"],
-            "summary": events["summary"],
-            "source_titles": events["source_titles"].map(lambda t: _shorten(t, 240)),
+            "summary": events["summary"].map(lambda t: _shorten(t, 280)),
+            "source_titles": events["source_titles"].map(lambda t: _shorten(t, 160)),
             "confidence": events["confidence"],
-            "confidence_note": events["confidence_note"].map(lambda t: _shorten(t, 240)),
+            "confidence_note": events["confidence_note"].map(lambda t: _shorten(t, 160)),
         }
     )
     for column in ("sender", "receiver"):  # the channels' messages say who sent them to whom
@@ -188,7 +188,8 @@ def _figure_frame(rows: pd.DataFrame) -> pd.DataFrame:
     frame = rows.copy()
     frame["low"] = frame["value"].fillna(frame["value_low"])
     frame["high"] = frame["value"].fillna(frame["value_high"])
-    frame["figure"] = [f"{v:,.0f}" if pd.notna(v) else f"{lo:,.0f}–{hi:,.0f}"
+    shown = lambda v: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"  # noqa: E731  (4.9, not 5)
+    frame["figure"] = [shown(v) if pd.notna(v) else f"{shown(lo)}–{shown(hi)}"
                        for v, lo, hi in zip(frame["value"], frame["value_low"], frame["value_high"])]
     frame["sources"] = frame["source_ids"].map(lambda ids: _shorten("; ".join(titles.get(i, i) for i in ids.split(";")), 200))
     frame["note"] = frame["note"].map(lambda t: _shorten(t, 200))
@@ -380,3 +381,43 @@ def series_with_events(series: str = "troops", by: str = "channel", start_year=1
         title=alt.Title(title, subtitle=[f"Grey: the figures, each with who reported it (figures dated only to a year left out).",
                                          f"Coloured lines: events by {by}. Hover over any mark for its sources."]),
         description=description, width=620, height=260)
+
+
+# --- any series, one bar per figure, by who reported it (lesson 03) ----------------------------------------
+
+@friendly
+def figures_chart(series: str, colour: str, start_year=FIRST_YEAR, end_year=LAST_YEAR, value: str = "value",
+                  title: str = "", **where) -> alt.LayerChart:
+    """One bar per figure of a series, oldest first, coloured by ``colour`` and labelled with its date and reporter.
+
+    ``figures_chart("recognition", colour="recognises", value="count", basis="all states with diplomatic
+    relations")`` compares the states recognising Beijing and Taipei; ``where`` keeps rows with those values.
+    Figures are never added up: each bar is one claim, hover for its unit and sources.
+    """
+    series = choose_from(series, SERIES, "series")
+    rows = load_series(series)
+    start_year = whole_number(start_year, "start_year", FIRST_YEAR, LAST_YEAR)
+    end_year = whole_number(end_year, "end_year", FIRST_YEAR, LAST_YEAR)
+    columns = [c for c in rows.columns if not pd.api.types.is_numeric_dtype(rows[c])]
+    colour = choose_from(colour, columns, "column")
+    value = choose_from(value, [c for c in rows.columns if pd.api.types.is_numeric_dtype(rows[c])], "column")
+    for column, wanted in where.items():
+        column = choose_from(column, columns, "column")
+        rows = rows[rows[column] == choose_from(wanted, sorted(set(rows[column])), column)]
+    rows = rows.rename(columns={"year": "date"}) if "date" not in rows else rows
+    rows = rows.assign(date=rows["date"].astype(str))
+    rows = rows[rows["date"].str[:4].astype(int).between(start_year, end_year)]
+    if rows.empty:
+        raise StudentInputError(f"no figures of {series!r} between {start_year} and {end_year}; widen the years.")
+    rows = rows.assign(value=rows[value], value_low=rows.get("value_low", rows[value]),
+                       value_high=rows.get("value_high", rows[value]), claimant=rows.get("claimant", rows["reported_by"]))
+    frame = _figure_frame(rows.sort_values(["date", colour]))
+    frame["row"] = [f"{d} — {c}: {_shorten(r, 50)}" for d, c, r in zip(frame["date"], frame[colour], frame["reported_by"])]
+    palette = alt.Scale(range=["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"])
+    description = (f"Bar chart of {len(frame)} figures of {series} from {frame['date'].min()[:4]} to {frame['date'].max()[:4]}, "
+                   f"coloured by {colour}, each labelled with its date and who reported it: "
+                   + "; ".join(f"{d} {c} {f}" for d, c, f in zip(frame["date"], frame[colour], frame["figure"])) + ".")
+    chart_title = alt.Title(title or f"{series.replace('_', ' ').title()}, by who reported it",
+                            subtitle="One bar per figure, oldest first; hover for the unit and the sources.")
+    return _figures_chart(frame, alt.Color(f"{colour}:N", title=colour.replace("_", " ").title(), scale=palette),
+                          chart_title, "Figure (hover over a bar for its exact unit)", description)

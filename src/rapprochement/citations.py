@@ -364,12 +364,21 @@ def sentences(unit: str) -> list[str]:
         closed = len(match.group(1)) > 1  # 'said "no."': a quotation mark after the stop ends the sentence
         if not closed and (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
             continue
+        so_far = unit[start:match.end(1)]
+        if so_far.count('"') % 2 or so_far.count("“") > so_far.count("”"):
+            continue  # inside a quotation of several sentences: it ends where the quotation does
         if match.group(1).startswith(".") and unit[match.end():].startswith("—"):
             continue  # a quotation and its attribution are one sentence
         out.append(unit[start:match.end(1)].strip())
         start = match.end()
     out.append(unit[start:].strip())
-    return [s for s in out if s]
+    merged: list[str] = []
+    for sentence in (s for s in out if s):
+        if merged and re.fullmatch(r"(\*\*|\*|_)[^*_]+\1", merged[-1]):
+            merged[-1] += " " + sentence  # a bold or italic label ("**21 February.**") belongs to what follows it
+        else:
+            merged.append(sentence)
+    return merged
 
 
 def is_factual(sentence: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Callable
 
 import altair as alt
@@ -10,7 +11,10 @@ import pandas as pd
 from IPython.display import display
 
 from .charts import FIRST_YEAR, LAST_YEAR, casualty_chart, select_events, timeline_chart
-from .data import GROUPINGS, THREADS, load_events, load_grouped_events, load_series
+from .data import (GROUPINGS, THREADS, format_partial_date, load_events, load_grouped_events, load_places, load_series,
+                   split_list)
+from .maps import EAST_CHINA_COUNTRIES, distance_km, places_map
+from .reading import compare_documents, side_by_side
 
 VEGA_LITE = "application/vnd.vegalite.v5+json"
 
@@ -124,3 +128,81 @@ def casualty_explorer() -> ChartExplorer:
     menu = widgets.Dropdown(options=[("Every claimant", "all")] + [(c, c) for c in claimants], value="all",
                             description="Claimant:", layout=widgets.Layout(width="640px"))
     return ChartExplorer({"claimant": menu}, casualty_chart)
+
+
+class ItineraryExplorer(ChartExplorer):
+    """A day slider over a journey in the events: the map shows the route so far with the day's place marked, and
+    the line above it lists the day's events and the distance covered (straight lines between the places).
+
+    ``explorer.day`` can be set from code (an ISO date); ``explorer.stops`` is the route up to that day.
+    """
+
+    def __init__(self, first: str, last: str, title: str, box=(100, 135, 20, 45), center=(117, 33), scale: int = 900):
+        events = load_events()
+        self.events = events[(events["date"] >= first) & (events["date"] <= last) & (events["date_precision"] == "day")
+                             & (events["place_ids"].str.len() > 0)]
+        self.box, self.center, self.scale, self.title = box, center, scale, title
+        on_map = set(load_places().query(f"{box[0]} <= lon <= {box[1]} and {box[2]} <= lat <= {box[3]}")["place_id"])
+        self.day_places: dict[str, list[str]] = {}
+        for day, ids in zip(self.events["date"], self.events["place_ids"]):
+            self.day_places.setdefault(day, [])
+            self.day_places[day] += [p for p in split_list(ids) if p in on_map and p not in self.day_places[day]]
+        days = sorted(self.day_places)
+        self.day = widgets.SelectionSlider(options=[(format_partial_date(d), d) for d in days], value=days[0],
+                                           description="Day:", continuous_update=False,
+                                           layout=widgets.Layout(width="520px"))
+        self.stops: list[str] = []
+        super().__init__({"day": self.day}, self._draw)
+
+    def route_until(self, day: str) -> list[str]:
+        """The places in the order visited, up to and including ``day``, without standing still."""
+        route: list[str] = []
+        for d in sorted(self.day_places):
+            if d > day:
+                break
+            route += [p for p in self.day_places[d] if not route or route[-1] != p]
+        return route
+
+    def _draw(self, day):
+        self.stops = self.route_until(day)
+        here = self.day_places[day][-1] if self.day_places[day] else self.stops[-1]
+        return places_map(self.stops, self.title, f"{format_partial_date(day)}: the route so far (straight lines)",
+                          countries=EAST_CHINA_COUNTRIES, box=self.box, center=self.center, scale=self.scale,
+                          route=True, highlight=here, width=520, height=420)
+
+    def distance(self) -> float:
+        """Kilometres covered along the route so far, as straight lines between the places."""
+        places = load_places().set_index("place_id")
+        points = [(places.loc[p, "lat"], places.loc[p, "lon"]) for p in self.stops]
+        return sum(distance_km(a, b) for a, b in zip(points, points[1:]))
+
+    def status(self) -> str:
+        day = self.day.value
+        today = self.events[self.events["date"] == day]
+        items = "".join(f"<li>{html.escape(t)} <code>{e}</code></li>" for e, t in zip(today["event_id"], today["title"]))
+        return (f"<b>{format_partial_date(day)}</b>: {len(today)} event(s) in the data<ul>{items}</ul>"
+                f"Distance so far: <b>{self.distance():,.0f} km</b> in straight lines between the places "
+                "(computed from their coordinates, not a figure from the sources).")
+
+
+def itinerary_explorer(first: str = "1972-02-21", last: str = "1972-02-28",
+                       title: str = "Nixon's visit to China, day by day") -> ItineraryExplorer:
+    """Lesson 03: Nixon's week in China (or any journey in the events between two dates), with a day slider."""
+    return ItineraryExplorer(first, last, title)
+
+
+#: What the close-reading explorer can set side by side, and the words it can mark.
+READINGS = {
+    "sides": ("The Shanghai Communiqué: each side's own statements", lambda mark: side_by_side(highlight=mark)),
+    "taiwan": ("Taiwan in the communiqués of 1972 and 1979 and the Taiwan Relations Act",
+               lambda mark: compare_documents(highlight=mark)),
+}
+MARKS = ["Taiwan", "acknowledge", "one China", "hegemony", "normaliz", "recogni", "peaceful"]
+
+
+def close_reading_explorer() -> ChartExplorer:
+    """Lesson 03: documents side by side, with a menu of what to compare and a menu of words to mark."""
+    compare = widgets.Dropdown(options=[(label, key) for key, (label, _) in READINGS.items()], value="sides",
+                               description="Compare:", layout=widgets.Layout(width="560px"))
+    mark = widgets.Dropdown(options=MARKS, value="Taiwan", description="Mark:", layout=widgets.Layout(width="240px"))
+    return ChartExplorer({"compare": compare, "mark": mark}, lambda compare, mark: READINGS[compare][1]([mark]))
