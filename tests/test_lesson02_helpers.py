@@ -90,3 +90,18 @@ def test_lesson02_builders_never_raise_on_odd_input(value):
     for answer in (rp.votes_chart(value), rp.series_with_events(value), rp.series_with_events("troops", by=value),
                    rp.timeline_chart(rows="channel", channel=value)):
         assert answer is not None
+
+
+def test_the_actors_explorer_of_lesson_04_is_one_more_grouping():
+    explorer = rp.actors_explorer()
+    assert set(explorer.shown["actor"]) == set(rp.ACTORS)
+    explorer.actor.value = "congress"
+    assert "ev151" in set(explorer.shown["event_id"]) and set(explorer.shown["actor"]) == {"congress"}
+    assert explorer.current.to_dict()["title"]["text"] == "Events 1973–1980: Congress (and the courts)"
+
+
+def test_a_yearly_series_stands_at_mid_year_against_the_events():
+    chart = rp.series_with_events("trade", by="actor", start_year=1971, end_year=1980, flow="total", split_by="reported_by")
+    events, line = _datasets(chart)
+    assert {r["plot_date"][4:] for r in line} == {"-07-01"}
+    assert "each year's figure placed at mid-year" in str(chart.to_dict()["title"]["subtitle"])

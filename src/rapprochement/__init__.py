@@ -8,6 +8,7 @@ from __future__ import annotations
 from .charts import (THREAD_COLOURS, casualty_chart, figures_chart, indicator_chart, select_events, series_with_events,
                      timeline_chart, votes_chart)
 from .data import (
+    ACTORS,
     CHANNELS,
     GROUPINGS,
     SPLIT_THEMES,
@@ -32,12 +33,12 @@ from .data import (
 from .maps import border_map, places_map
 from .reading import compare_documents, side_by_side
 from .messages import Problem
-from .widgets import (ChartExplorer, ItineraryExplorer, TimelineExplorer, casualty_explorer, channel_explorer,
+from .widgets import (ChartExplorer, ItineraryExplorer, TimelineExplorer, actors_explorer, casualty_explorer, channel_explorer,
                       close_reading_explorer, itinerary_explorer, split_explorer, timeline_explorer)
 
 __all__ = [
-    "CHANNELS", "GROUPINGS", "SPLIT_THEMES", "THREADS", "THREAD_COLOURS", "ChartExplorer", "DataError", "Problem",
-    "ItineraryExplorer", "TimelineExplorer", "border_map", "casualty_chart", "casualty_explorer", "channel_explorer",
+    "ACTORS", "CHANNELS", "GROUPINGS", "SPLIT_THEMES", "THREADS", "THREAD_COLOURS", "ChartExplorer", "DataError", "Problem",
+    "ItineraryExplorer", "TimelineExplorer", "actors_explorer", "border_map", "casualty_chart", "casualty_explorer", "channel_explorer",
     "close_reading_explorer", "compare_documents", "data_dir", "itinerary_explorer", "places_map", "side_by_side",
     "document_text", "figures_chart", "find_person", "format_partial_date", "indicator_chart", "load_channel_events", "load_events",
     "load_grouped_events", "load_people", "load_places", "load_series", "load_sources", "load_split_events",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .data import (CHANNELS, GROUPINGS, SERIES, SPLIT_THEMES, THREADS, format_partial_date, load_events,
+from .data import (ACTORS, CHANNELS, GROUPINGS, SERIES, SPLIT_THEMES, THREADS, format_partial_date, load_events,
                    load_grouped_events, load_series, load_sources, parse_partial_date)
 from .messages import StudentInputError, choose_from, friendly, whole_number
 
@@ -31,8 +31,11 @@ THEME_COLOURS = dict(zip(SPLIT_THEMES, ["#CC79A7", "#0072B2", "#D55E00", "#009E7
 CHANNEL_COLOURS = dict(zip(CHANNELS, ["#000000", "#0072B2", "#009E73", "#CC79A7", "#D55E00"]))
 
 #: What a timeline's rows can be: the thread, or a grouping of ``GROUPINGS``, with labels and colours.
+#: One colour per actor on the road to normalization (lesson 04).
+ACTOR_COLOURS = dict(zip(ACTORS, ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]))
+
 ROWS = {"thread": (THREADS, THREAD_COLOURS), "theme": (SPLIT_THEMES, THEME_COLOURS),
-        "channel": (CHANNELS, CHANNEL_COLOURS)}
+        "channel": (CHANNELS, CHANNEL_COLOURS), "actor": (ACTORS, ACTOR_COLOURS)}
 
 #: Marker shape says how precisely a date is known.
 PRECISION_SHAPES = {"day": "circle", "month": "square", "year": "triangle-up"}
@@ -337,9 +340,16 @@ def series_with_events(series: str = "troops", by: str = "channel", start_year=1
     for column, value in where.items():
         column = choose_from(column, [c for c in rows.columns if not pd.api.types.is_numeric_dtype(rows[c])], "column")
         rows = rows[rows[column] == choose_from(value, sorted(set(rows[column])), column)]
-    # a figure dated only to a year has no place on a month-by-month axis: it is left out, and the subtitle says so
-    rows = rows[rows["value"].notna() & (rows["date"].str.len() > 4)].copy()
-    rows["plot_date"] = rows["date"].map(lambda d: parse_partial_date(d)[0].strftime("%Y-%m-%d"))
+    rows = rows.assign(date=rows["date"].astype(str)) if "date" in rows else rows.assign(date=rows["year"].astype(str))
+    yearly = bool((rows["date"].str.len() == 4).all())
+    if yearly:  # a series of yearly figures (trade): each year's figure stands at mid-year
+        rows = rows[rows["value"].notna()].copy()
+        rows["plot_date"] = rows["date"] + "-07-01"
+        dated = "each year's figure placed at mid-year"
+    else:  # a figure dated only to a year has no place on a month-by-month axis: left out, and the subtitle says so
+        rows = rows[rows["value"].notna() & (rows["date"].str.len() > 4)].copy()
+        rows["plot_date"] = rows["date"].map(lambda d: parse_partial_date(d)[0].strftime("%Y-%m-%d"))
+        dated = "figures dated only to a year left out"
     rows = rows[(rows["plot_date"] >= f"{start_year}") & (rows["plot_date"] <= f"{end_year}-12-31")].sort_values("plot_date")
     if rows.empty:
         raise StudentInputError(f"no figures of {series!r} between {start_year} and {end_year}; widen the years.")
@@ -378,7 +388,7 @@ def series_with_events(series: str = "troops", by: str = "channel", start_year=1
                    f"({first['value']:,.0f}) to {last['date_label']} ({last['value']:,.0f}), with {len(event_frame)} "
                    f"events by {by} marked as vertical lines.")
     return alt.layer(rules, line).resolve_scale(color="independent").properties(
-        title=alt.Title(title, subtitle=[f"Grey: the figures, each with who reported it (figures dated only to a year left out).",
+        title=alt.Title(title, subtitle=[f"Grey: the figures, each with who reported it ({dated}).",
                                          f"Coloured lines: events by {by}. Hover over any mark for its sources."]),
         description=description, width=620, height=260)
 

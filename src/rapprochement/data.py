@@ -32,6 +32,7 @@ TABLES: dict[str, tuple[str, str | None]] = {
     "sino_soviet": ("sino_soviet_indicators.csv", "figure_id"),
     "split_themes": ("split_themes.csv", "event_id"),
     "channels": ("channels.csv", "event_id"),
+    "normalization_actors": ("normalization_actors.csv", "event_id"),
     "excerpts": ("excerpts.csv", "excerpt_id"),
 }
 
@@ -52,11 +53,21 @@ CHANNELS: dict[str, str] = {
     "paris": "Paris (Walters and Huang Zhen)",
 }
 
+#: Lesson 04: whose decisions and circumstances the road to normalization ran through, 1973–1980.
+ACTORS: dict[str, str] = {
+    "washington": "Washington",
+    "beijing": "Beijing",
+    "taipei": "Taipei",
+    "moscow": "Moscow",
+    "congress": "Congress (and the courts)",
+}
+
 #: Groupings of events beyond their thread: the column a lesson groups by -> (table in data/, labels).
 #: Each table joins ``event_id`` to one group, with a ``note`` saying why; it is the collection's reading.
 GROUPINGS: dict[str, tuple[str, dict[str, str]]] = {
     "theme": ("split_themes", SPLIT_THEMES),
     "channel": ("channels", CHANNELS),
+    "actor": ("normalization_actors", ACTORS),
 }
 
 #: The threads of the story, in the order the timeline shows them, with a reader's label.

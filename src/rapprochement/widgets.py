@@ -76,7 +76,7 @@ def _years(first: int, last: int) -> widgets.IntRangeSlider:
 
 #: The menu a timeline explorer shows for each kind of row: what "everything" is called, and the menu's label.
 _MENU_WORDS = {"thread": ("All threads", "Thread:"), "theme": ("All themes", "Theme:"),
-               "channel": ("All channels", "Channel:")}
+               "channel": ("All channels", "Channel:"), "actor": ("All actors", "Actor:")}
 
 
 class TimelineExplorer(ChartExplorer):
@@ -115,6 +115,12 @@ def timeline_explorer(events: pd.DataFrame | None = None) -> TimelineExplorer:
 def split_explorer() -> TimelineExplorer:
     """Lesson 01: the events of the Sino-Soviet split, 1949–1970, one row per theme, with a theme menu."""
     return TimelineExplorer(by="theme", years=(FIRST_YEAR, 1970))
+
+
+def actors_explorer() -> TimelineExplorer:
+    """Lesson 04: the road to normalization, 1973–1980, one row per actor (Washington, Beijing, Taipei, Moscow,
+    Congress), with a menu."""
+    return TimelineExplorer(by="actor", years=(1973, 1980))
 
 
 def channel_explorer() -> TimelineExplorer:
