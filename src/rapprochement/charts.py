@@ -16,7 +16,7 @@ import pandas as pd
 
 from .data import (ACTORS, CHANNELS, GROUPINGS, SERIES, SPLIT_THEMES, THREADS, format_partial_date, load_events,
                    load_grouped_events, load_series, load_sources, parse_partial_date)
-from .messages import StudentInputError, choose_from, friendly, whole_number
+from .messages import StudentInputError, as_list, choose_from, friendly, whole_number
 
 #: Okabe & Ito (2008), "Color Universal Design": eight colours distinguishable with any common colour blindness.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
@@ -55,6 +55,12 @@ _TOOLTIP = [
 def _shorten(text: str, limit: int) -> str:
     """Cut ``text`` at a word boundary so tooltips stay readable; the full text stays in the table."""
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _source_titles(source_ids: pd.Series, limit: int) -> pd.Series:
+    """For each row's ``source_ids``, the titles of its sources, shortened for a tooltip."""
+    titles = load_sources()["title"].to_dict()
+    return source_ids.map(lambda ids: _shorten("; ".join(titles.get(i, i) for i in ids.split(";")), limit))
 
 
 def _timeline_frame(events: pd.DataFrame, rows: str) -> pd.DataFrame:
@@ -187,14 +193,13 @@ _MEASURES = {"clash_1969_killed": "killed", "clash_1969_wounded": "wounded", "cl
 
 def _figure_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per reported figure: a point value, or a low–high range, with its reporter and sources as text."""
-    titles = load_sources()["title"].to_dict()
     frame = rows.copy()
     frame["low"] = frame["value"].fillna(frame["value_low"])
     frame["high"] = frame["value"].fillna(frame["value_high"])
     shown = lambda v: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"  # noqa: E731  (4.9, not 5)
     frame["figure"] = [shown(v) if pd.notna(v) else f"{shown(lo)}–{shown(hi)}"
                        for v, lo, hi in zip(frame["value"], frame["value_low"], frame["value_high"])]
-    frame["sources"] = frame["source_ids"].map(lambda ids: _shorten("; ".join(titles.get(i, i) for i in ids.split(";")), 200))
+    frame["sources"] = _source_titles(frame["source_ids"], 200)
     frame["note"] = frame["note"].map(lambda t: _shorten(t, 200))
     return frame
 
@@ -254,10 +259,7 @@ def indicator_chart(indicators=("soviet_experts_in_china", "experts_withdrawn", 
     keeps only rows whose unit contains that text, so that one chart never mixes units (roubles and dollars).
     """
     rows = load_series("sino_soviet")
-    if isinstance(indicators, str):
-        indicators = [indicators]
-    if not isinstance(indicators, (list, tuple)) or not indicators:
-        raise StudentInputError("indicators should be a list such as ['sino_soviet_trade'].")
+    indicators = as_list(indicators, "indicators should be a list such as ['sino_soviet_trade'].")
     indicators = [choose_from(i, sorted(set(rows["indicator"])), "indicator") for i in indicators]
     rows = rows[rows["indicator"].isin(indicators) & rows["unit"].str.contains(str(unit_contains), regex=False)]
     if rows.empty:
@@ -286,16 +288,12 @@ def votes_chart(sessions=("25th", "26th"), title: str = "The China votes in the 
     always enough.
     """
     rows = load_series("un_votes")
-    if isinstance(sessions, str):
-        sessions = [sessions]
-    if not isinstance(sessions, (list, tuple)) or not sessions:
-        raise StudentInputError("sessions should be a list such as ['25th', '26th'].")
+    sessions = as_list(sessions, "sessions should be a list such as ['25th', '26th'].")
     sessions = [choose_from(s, sorted(set(rows["session"])), "session") for s in sessions]
     rows = rows[rows["session"].isin(sessions)]
-    titles = load_sources()["title"].to_dict()
     rows = rows.assign(
         motion_label=[f"{d[:4]} ({s}): {m}" for d, s, m in zip(rows["date"], rows["session"], rows["motion"])],
-        sources=rows["source_ids"].map(lambda ids: _shorten("; ".join(titles.get(i, i) for i in ids.split(";")), 120)),
+        sources=_source_titles(rows["source_ids"], 120),
         note=rows["note"].map(lambda t: _shorten(t, 120)))
     frame = rows.melt(id_vars=["figure_id", "motion_label", "outcome", "required_majority", "sources", "note"],
                       value_vars=list(VOTE_COLOURS), var_name="vote", value_name="count").dropna(subset=["count"])
@@ -359,7 +357,7 @@ def series_with_events(series: str = "troops", by: str = "channel", start_year=1
         "plot_date": rows["plot_date"], "value": rows["value"].astype(float),
         "date_label": rows["date"].map(format_partial_date), "what": rows[split_by].astype(str).str.replace("_", " "),
         "reported_by": rows["reported_by"], "unit": rows["unit"], "figure_id": rows["figure_id"],
-        "sources": rows["source_ids"].map(lambda ids: _shorten("; ".join(titles.get(i, i) for i in ids.split(";")), 200))})
+        "sources": _source_titles(rows["source_ids"], 200)})
     events = select_events(load_grouped_events(by), start_year=start_year, end_year=end_year)
     labels, colours = ROWS[by]
     # only what the rules' tooltips show, kept short: the saved notebook carries this table

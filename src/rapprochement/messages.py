@@ -88,6 +88,15 @@ def choose_from(value: Any, options: Iterable[str], what: str) -> str:
     raise StudentInputError(f"there is no {what} called {value!r}.{hint} Choose from: {', '.join(options)}.")
 
 
+def as_list(value: Any, message: str) -> list:
+    """``value`` as a non-empty list: one name becomes a list of one; anything else gets ``message``."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, (list, tuple)) or not value:
+        raise StudentInputError(message)
+    return list(value)
+
+
 def whole_number(value: Any, what: str, low: int, high: int) -> int:
     """Return ``value`` as an int within ``[low, high]``, accepting '1969' typed as text."""
     if isinstance(value, bool) or value is None:

@@ -12,7 +12,7 @@ import html
 import re
 
 from .data import document_text, load_table
-from .messages import StudentInputError, choose_from, friendly
+from .messages import StudentInputError, as_list, choose_from, friendly
 
 
 def paragraphs(document_id: str) -> list[str]:
@@ -117,10 +117,7 @@ def compare_documents(document_ids=("shanghai-communique-1972", "joint-communiqu
                       title: str = "") -> SideBySide:
     """The paragraphs of several documents that mention ``containing``, one column per document, oldest first."""
     documents = load_table("documents").set_index("document_id")
-    if isinstance(document_ids, str):
-        document_ids = [document_ids]
-    if not isinstance(document_ids, (list, tuple)) or not document_ids:
-        raise StudentInputError("document_ids should be a list of ids from load_table('documents').")
+    document_ids = as_list(document_ids, "document_ids should be a list of ids from load_table('documents').")
     ids = [choose_from(d, list(documents.index), "document") for d in document_ids]
     if not isinstance(containing, str) or not containing.strip():
         raise StudentInputError("containing should be a word the passages must include, such as 'Taiwan'.")
