@@ -15,9 +15,10 @@ lab: $(VENV)/.installed
 	  --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
 
 ## make test: every test, including notebooks in a fresh kernel and JupyterLab in headless Chromium.
-## The browser comes first, so a machine without one stops before anything is installed or run.
+## The browser and the grader's sandbox come first, so a machine without them stops before anything is installed or run.
 test:
 	$(PYTHON) tools/browser.py
+	$(PYTHON) tools/bubblewrap.py
 	$(MAKE) --no-print-directory install-dev
 	$(BIN)/python -m pytest
 

@@ -193,3 +193,11 @@ def test_make_and_binder_both_install_the_settings():
     assert "python tools/install_lab_settings.py" in (ROOT / "postBuild").read_text()
     steps = _make_dry_run("-B", "install")
     assert "tools/install_lab_settings.py" in steps
+
+
+def test_the_sandbox_is_installed_by_name_on_each_linux_family():
+    from tools import bubblewrap
+
+    assert bubblewrap.by_hand({"ID": "debian"}) == "sudo apt-get install bubblewrap"
+    assert bubblewrap.by_hand({"ID": "fedora"}) == "sudo dnf install bubblewrap"
+    assert bubblewrap.by_hand({"ID": "arch"}) == "sudo pacman -S bubblewrap"

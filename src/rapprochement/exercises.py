@@ -1,4 +1,4 @@
-"""Exercise checks: instant feedback for students, hashed answer keys, and records for grading.
+"""Exercise checks: instant feedback for students, hashed answer keys, and the verdict function the grader uses.
 
 A student notebook calls ``start("00_start_here")`` once, then ``check("q0_1", answer_0_1)`` after each answer.
 Expected answers live in ``keys/<assignment>.json`` only as salted SHA-256 digests, together with digests of
@@ -8,6 +8,8 @@ Question kinds: ``date``, ``number``, ``name``, ``choice`` (an id from ``data/``
 ``set`` (ids in any order) and ``text`` (a short written argument: recorded with its rubric, not auto-graded).
 
 No check ever raises: whatever a student passes, they get a :class:`Feedback` that says what to fix.
+:func:`verdict` is the comparison itself; the grader (``grade.py``) calls it outside the student's kernel, so a
+student who replaces ``check`` or the hashing in their notebook changes only what their own notebook shows.
 """
 
 from __future__ import annotations
@@ -31,8 +33,6 @@ from .data import NAME_COLUMNS, find_person, normal_name
 from .messages import Problem, describe
 
 KINDS = ("date", "number", "name", "choice", "order", "set", "text")
-#: Environment variable: where ``check`` appends a JSON line per check (the grader sets it).
-GRADE_LOG = "RAPPROCHEMENT_GRADE_LOG"
 #: Environment variable: where ``question`` writes the hashed key (``make exercises`` sets it).
 KEY_OUT = "RAPPROCHEMENT_KEY_OUT"
 
@@ -258,7 +258,6 @@ def check(qid: Any, answer: Any = Ellipsis) -> Feedback:
     except Exception as error:  # a check must never show a student a traceback
         feedback = Feedback(str(qid), "invalid", f"this answer could not be checked ({type(error).__name__}). "
                                                  "Check what you typed; if it looks right, tell your instructor.")
-    _record(feedback, answer)
     return feedback
 
 
@@ -268,12 +267,21 @@ def _check(qid: Any, answer: Any) -> Feedback:
             return Feedback(str(qid), "invalid", "run the notebook's first code cell (the one with start(...)) first.")
         known = ", ".join(sorted(_questions))
         return Feedback(str(qid), "invalid", f"there is no question {qid!r} here; the questions are {known}.")
-    spec = _questions[qid]
+    if answer is not Ellipsis:
+        _answers[qid] = answer
+    return verdict(qid, _questions[qid], answer)
+
+
+def verdict(qid: str, spec: dict, answer: Any) -> Feedback:
+    """The feedback ``answer`` earns against the hashed ``spec``: what ``check`` shows and the grader scores.
+
+    A pure function of its arguments (no notebook state), so the grader calls it in its own process with the key
+    it read itself and a value handed back from the sandbox; ``Ellipsis`` means the cell still holds ``...``.
+    """
     points = spec.get("points")
     if answer is Ellipsis:
         return Feedback(qid, "unanswered", "Replace the ... in the answer cell with your answer, run it, then run this cell.",
                         0.0 if points is not None else None, points)
-    _answers[qid] = answer
     if spec["kind"] == "text":
         return _check_text(qid, spec, answer)
     try:
@@ -345,20 +353,6 @@ def _check_text(qid: str, spec: dict, answer: Any) -> Feedback:
                         None, None)
     return Feedback(qid, "recorded", f"Your {words}-word answer is saved for your instructor, who will mark it "
                                      f"against this rubric ({spec.get('rubric_points')} points): {rubric}", None, None)
-
-
-def _record(feedback: Feedback, answer: Any) -> None:
-    """Append the check to the grader's log, when the grader is running this notebook."""
-    path = os.environ.get(GRADE_LOG)
-    if not path:
-        return
-    spec = _questions.get(feedback.question, {})
-    row = {"question": feedback.question, "status": feedback.status, "points": feedback.points,
-           "max_points": spec.get("points"), "feedback": str(feedback)}
-    if spec.get("kind") == "text" and isinstance(answer, str):
-        row["answer"] = answer
-    with open(path, "a", encoding="utf-8") as log:
-        log.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def questions() -> dict[str, dict]:
