@@ -35,6 +35,11 @@ class AuthoringError(ValueError):
     """A solution notebook breaks the conventions above."""
 
 
+def without_hidden(source: str) -> str:
+    """A cell's source with the hidden ``question(...)`` declarations removed and the solutions kept."""
+    return BLOCK.sub(lambda m: m.group(0) if m.group(1) == "SOLUTION" else "", source).rstrip("\n")
+
+
 def student_source(source: str) -> str:
     """A cell's source with solutions replaced by ``...`` placeholders and hidden blocks removed."""
     def replace(match: re.Match) -> str:
