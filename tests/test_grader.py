@@ -179,6 +179,9 @@ def _submissions(folder: Path, port: int) -> None:
                    folder / "p_connects_to_127001.ipynb")
 
 
+    nbformat.write(_add(_filled(), "for _ in range(60):\n    print('x' * 100_000)"), folder / "q_prints_6_mb.ipynb")
+
+
 def _digests(folder: Path) -> dict:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
@@ -253,6 +256,7 @@ def test_the_untouched_exercise_scores_zero_without_crashing(graded):
         ("i_one_wrong_no_metadata.ipynb", AUTO_POINTS - 1, None),
         ("m_writes_elsewhere.ipynb", AUTO_POINTS, None),
         ("o_allocates_3_gb.ipynb", AUTO_POINTS, "MemoryError"),
+        ("q_prints_6_mb.ipynb", AUTO_POINTS, "more than 2 MB of output"),
     ],
 )
 def test_broken_submissions_are_graded_with_a_clear_note(graded, file, points, note):
@@ -337,6 +341,17 @@ def test_without_a_sandbox_grading_stops_unless_asked_and_then_every_line_says_s
     rows = list(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8")))
     assert rows and all(r["isolation"].startswith("NOT ISOLATED") for r in rows)
     assert sum(float(r["points"] or 0) for r in rows) == AUTO_POINTS  # verdicts still made outside the kernel
+
+
+def test_a_notebook_over_its_time_limit_is_stopped_with_a_note(tmp_path):
+    path = tmp_path / "slow.ipynb"
+    nb = _filled()
+    for n in range(4):  # each cell is under the cell limit; together they pass the notebook's
+        _add(nb, "import time\ntime.sleep(5)")
+    nbformat.write(nb, path)
+    result = grade.grade_one(path, None, sandbox.choose(), sandbox.Limits(cell_seconds=30, notebook_seconds=12))
+    assert "stopped after 12 s, the time limit per notebook" in result.notes
+    assert sum(float(r["points"] or 0) for r in result.rows if r["question_id"] != "-") == 0
 
 
 def test_containers_get_no_network_capped_memory_and_an_unprivileged_user():

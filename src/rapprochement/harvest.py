@@ -37,7 +37,9 @@ def _rapprochement_collect():
     def plain(value, depth=0):
         if value is Ellipsis:
             return {"unanswered": True}
-        if value is None or isinstance(value, (bool, str)):
+        if isinstance(value, str):
+            return value[:20000]
+        if value is None or isinstance(value, bool):
             return value
         if isinstance(value, numbers.Integral):
             return int(value)
