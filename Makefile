@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # JupyterLab refuses to run as root unless told; containers and CI often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test browser install install-dev notebooks references exercises benchmark readme clean
+.PHONY: lab test browser install install-dev notebooks references exercises benchmark readme site clean
 
 ## make lab: set up the environment (first time only) and open the collection in JupyterLab.
 ## The whole collection is the file browser's root (exercises/ included); notebook 00 opens first.
@@ -59,9 +59,13 @@ exercises: $(VENV)/.installed-dev
 benchmark: $(VENV)/.installed-dev
 	$(BIN)/python tools/benchmark.py
 
+## make site: the static edition in site/ (every lesson and exercise set executed, charts as SVG, no network needed)
+site: $(VENV)/.installed-dev
+	$(BIN)/python tools/site.py --out site
+
 ## make readme: regenerate the README's notebook table from notebooks/lessons.toml
 readme: $(VENV)/.installed
 	$(BIN)/python -m tools.lessons --write
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache site

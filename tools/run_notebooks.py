@@ -1,7 +1,7 @@
 """Execute notebooks in a fresh kernel and save them with small, stable outputs.
 
 Kept: text, tables and Vega-Lite charts (they render offline when the notebook is opened).
-Added: a small PNG preview beside each chart. JupyterLab adds a PNG to any chart it draws that lacks one,
+Added: a small PNG preview beside each chart, carrying the chart's description as its alternative text. JupyterLab adds a PNG to any chart it draws that lacks one,
 which marks a notebook "modified" the moment a student opens it; with the preview in place it does not,
 and viewers that cannot draw Vega-Lite (GitHub, nbviewer) show the preview instead.
 Dropped: widget views and saved widget state (they would show "Error displaying widget" until the cell
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from rapprochement.charts import chart_description
 from rapprochement.widgets import VEGA_LITE
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -49,8 +50,11 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.outputs = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
         for output in cell.outputs:
             data = output.get("data", {})
-            if VEGA_LITE in data and "image/png" not in data:
-                data["image/png"] = png_preview(data[VEGA_LITE])
+            if VEGA_LITE in data:
+                if "image/png" not in data:
+                    data["image/png"] = png_preview(data[VEGA_LITE])
+                # the preview's alternative text (the static edition and any viewer that reads it)
+                output.setdefault("metadata", {}).setdefault("image/png", {})["alt"] = chart_description(data[VEGA_LITE])
     return nb
 
 

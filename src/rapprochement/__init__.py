@@ -5,7 +5,7 @@ Call :func:`setup` once at the top of a notebook; importing this package changes
 
 from __future__ import annotations
 
-from .charts import (THREAD_COLOURS, casualty_chart, figures_chart, indicator_chart, select_events, series_with_events,
+from .charts import (THREAD_COLOURS, casualty_chart, chart_description, chart_table, figures_chart, indicator_chart, select_events, series_with_events,
                      timeline_chart, votes_chart)
 from .data import (
     ACTORS,
@@ -38,7 +38,7 @@ from .widgets import (ChartExplorer, ItineraryExplorer, TimelineExplorer, actors
 
 __all__ = [
     "ACTORS", "CHANNELS", "GROUPINGS", "SPLIT_THEMES", "THREADS", "THREAD_COLOURS", "ChartExplorer", "DataError", "Problem",
-    "ItineraryExplorer", "TimelineExplorer", "actors_explorer", "border_map", "casualty_chart", "casualty_explorer", "channel_explorer",
+    "ItineraryExplorer", "TimelineExplorer", "actors_explorer", "border_map", "casualty_chart", "casualty_explorer", "chart_description", "chart_table", "channel_explorer",
     "close_reading_explorer", "compare_documents", "data_dir", "itinerary_explorer", "places_map", "side_by_side",
     "document_text", "figures_chart", "find_person", "format_partial_date", "indicator_chart", "load_channel_events", "load_events",
     "load_grouped_events", "load_people", "load_places", "load_series", "load_sources", "load_split_events",

@@ -52,6 +52,55 @@ _TOOLTIP = [
 ]
 
 
+def _spec(chart) -> dict:
+    return chart if isinstance(chart, dict) else chart.to_dict()
+
+
+def chart_description(chart) -> str:
+    """What a chart shows, in words: its description (what screen readers announce), else its title."""
+    spec = _spec(chart)
+    title = spec.get("title", "")
+    title = title.get("text", "") if isinstance(title, dict) else title
+    title = " ".join(title) if isinstance(title, list) else str(title)
+    return str(spec.get("description") or title or "A chart")
+
+
+def _fields(node) -> set[str]:
+    """Every field a spec (or part of one) encodes, in any layer."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "field" and isinstance(value, str):
+                found.add(value.split(".")[0])
+            else:
+                found |= _fields(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _fields(item)
+    return found
+
+
+def chart_table(chart, rows: int = 500) -> pd.DataFrame:
+    """The data a chart draws, as a table: the alternative for a reader who cannot see the chart.
+
+    ``rp.chart_table(chart)`` shows the columns the chart encodes (dates, labels, values, sources), from the
+    chart's largest table of data; a map's country outlines are left out. At most ``rows`` rows.
+    """
+    spec = _spec(chart)
+    fields = _fields({k: v for k, v in spec.items() if k != "datasets"})
+    best = pd.DataFrame()
+    for values in spec.get("datasets", {}).values():
+        if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+            continue  # a map's outlines, stored as one GeoJSON text
+        frame = pd.DataFrame(values)
+        if frame.empty or {"geometry", "type"} <= set(frame.columns):
+            continue
+        keep = [c for c in frame.columns if c in fields] or list(frame.columns)
+        if len(frame) > len(best):
+            best = frame[keep]
+    return best.head(rows).reset_index(drop=True)
+
+
 def _shorten(text: str, limit: int) -> str:
     """Cut ``text`` at a word boundary so tooltips stay readable; the full text stays in the table."""
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
