@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 
 from rapprochement import exercises, keep
 from rapprochement.authoring import BLOCK, stale, student_edition
-from rapprochement.exercises import check, question
+from rapprochement.exercises import SKILLS, check, question
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -30,15 +30,15 @@ def quiz():
     """A fresh set of questions of every kind, declared as a solution notebook would."""
     exercises._questions.clear()
     exercises._answers.clear()
-    question("t_date", "date", "1978-12-15", mistakes={"1979-01-01": "That is when relations took effect."})
-    question("t_number", "number", 95.9, decimals=1)
-    question("t_count", "number", 35)
-    question("t_name", "name", "Zhou Enlai")
-    question("t_either", "name", "Zhou Enlai", accept="either")
-    question("t_choice", "choice", "joint-communique-1979")
-    question("t_order", "order", ["ev059", "ev089", "ev090"])
-    question("t_set", "set", ["ev001", "ev002", "ev003"])
-    question("t_text", "text", "", points=3, min_words=5, rubric=["1 point: names both time zones"])
+    question("t_date", "date", "1978-12-15", mistakes={"1979-01-01": "That is when relations took effect."}, skill="data: finding a record")
+    question("t_number", "number", 95.9, decimals=1, skill="data: finding a record")
+    question("t_count", "number", 35, skill="data: finding a record")
+    question("t_name", "name", "Zhou Enlai", skill="data: finding a record")
+    question("t_either", "name", "Zhou Enlai", accept="either", skill="data: finding a record")
+    question("t_choice", "choice", "joint-communique-1979", skill="data: finding a record")
+    question("t_order", "order", ["ev059", "ev089", "ev090"], skill="data: finding a record")
+    question("t_set", "set", ["ev001", "ev002", "ev003"], skill="data: finding a record")
+    question("t_text", "text", "", points=3, min_words=5, rubric=["1 point: names both time zones"], skill="data: finding a record")
     yield
     exercises._questions.clear()
 
@@ -200,7 +200,7 @@ def test_the_student_edition_runs_clean_and_every_check_says_not_answered_yet(so
 
 def test_saved_answers_download_and_restore(quiz, tmp_path):
     exercises._assignment = "00_start_here"
-    question("q9_1", "date", "1978-12-15")
+    question("q9_1", "date", "1978-12-15", skill="data: finding a record")
     check("q9_1", "1978-12-15")
     check("t_set", {"ev002", "ev001"})
     path, link = keep.save(tmp_path)
@@ -221,3 +221,11 @@ def test_keep_your_work_shows_save_and_restore_controls():
     box = keep.keep_your_work()
     labels = [w.description for w in box.children[0].children]
     assert labels == ["Save my answers", "Restore answers"]
+
+
+def test_every_question_practises_a_named_skill():
+    with pytest.raises(ValueError, match="skill must be one of"):
+        question("t_untagged", "date", "1978-12-15")
+    for key in (ROOT / "src" / "rapprochement" / "keys").glob("*.json"):
+        for qid, spec in json.loads(key.read_text(encoding="utf-8"))["questions"].items():
+            assert spec["skill"] in SKILLS, f"{key.name}: {qid}"

@@ -30,6 +30,7 @@ from .data import (
     quotation,
     split_list,
 )
+from .glossary import lookup
 from .maps import border_map, places_map
 from .reading import compare_documents, side_by_side
 from .messages import Problem
@@ -41,7 +42,7 @@ __all__ = [
     "ItineraryExplorer", "TimelineExplorer", "actors_explorer", "border_map", "casualty_chart", "casualty_explorer", "chart_description", "chart_table", "channel_explorer",
     "close_reading_explorer", "compare_documents", "data_dir", "itinerary_explorer", "places_map", "side_by_side",
     "document_text", "figures_chart", "find_person", "format_partial_date", "indicator_chart", "load_channel_events", "load_events",
-    "load_grouped_events", "load_people", "load_places", "load_series", "load_sources", "load_split_events",
+    "load_grouped_events", "lookup", "load_people", "load_places", "load_series", "load_sources", "load_split_events",
     "load_table", "quotation", "select_events", "series_with_events", "setup", "split_explorer", "split_list",
     "timeline_chart", "timeline_explorer", "votes_chart",
 ]

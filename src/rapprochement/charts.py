@@ -325,7 +325,7 @@ def indicator_chart(indicators=("soviet_experts_in_china", "experts_withdrawn", 
 
 # --- votes by motion (lesson 02) --------------------------------------------------------------------------
 
-VOTE_COLOURS = {"yes": "#009E73", "no": "#D55E00", "abstain": "#999999"}
+VOTE_COLOURS = {"yes": "#009E73", "no": "#D55E00", "abstain": "#666666"}  # a grey deuteranopes tell from the green
 
 
 @friendly

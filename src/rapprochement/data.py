@@ -34,6 +34,7 @@ TABLES: dict[str, tuple[str, str | None]] = {
     "channels": ("channels.csv", "event_id"),
     "normalization_actors": ("normalization_actors.csv", "event_id"),
     "excerpts": ("excerpts.csv", "excerpt_id"),
+    "glossary": ("glossary.csv", "term_id"),
 }
 
 #: Lesson 01's reading of the Sino-Soviet split: four strands, each with a reader's label.

@@ -29,10 +29,14 @@ from typing import Any
 
 import pandas as pd
 
-from .data import NAME_COLUMNS, find_person, normal_name
+from .glossary import fold, spellings
 from .messages import Problem, describe
 
 KINDS = ("date", "number", "name", "choice", "order", "set", "text")
+#: What a question practises: the historical-thinking skills of the Stanford History Education Group's "Reading
+#: Like a Historian", or a data skill. The instructor guide shows which lessons practise which.
+SKILLS = ("sourcing", "contextualization", "close reading", "corroboration", "data: finding a record",
+          "data: counting and filtering", "data: ordering by date", "data: reading a chart", "data: comparing figures")
 #: Environment variable: where ``question`` writes the hashed key (``make exercises`` sets it).
 KEY_OUT = "RAPPROCHEMENT_KEY_OUT"
 
@@ -187,7 +191,7 @@ def start(assignment: str, show_save: bool = True):
 
 def question(qid: str, kind: str, answer: Any, points: float = 1, mistakes: dict | None = None,
              decimals: int = 0, accept: str = "exact", rubric: list[str] | None = None, min_words: int = 0,
-             prompt: str = "") -> None:
+             prompt: str = "", skill: str = "") -> None:
     """Declare a question and its answer (solution notebooks only, inside ``### BEGIN HIDDEN`` blocks).
 
     ``mistakes`` maps a plausible wrong answer to the feedback it deserves. ``accept="either"`` on a ``name``
@@ -196,7 +200,9 @@ def question(qid: str, kind: str, answer: Any, points: float = 1, mistakes: dict
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
-    spec: dict[str, Any] = {"kind": kind, "points": None if kind == "text" else points, "prompt": prompt}
+    if skill not in SKILLS:
+        raise ValueError(f"skill must be one of {SKILLS}")
+    spec: dict[str, Any] = {"kind": kind, "points": None if kind == "text" else points, "prompt": prompt, "skill": skill}
     normal = lambda v: _normalise(qid, spec, v)  # noqa: E731
     if kind == "number":
         spec["decimals"] = decimals
@@ -212,7 +218,7 @@ def question(qid: str, kind: str, answer: Any, points: float = 1, mistakes: dict
     else:
         answers = [normal(answer)]
         if kind == "name" and accept == "either":
-            answers += [normal_name(s) for s in _spellings(str(answer))]
+            answers += [fold(s) for s in spellings(str(answer))]
         spec["answer"] = sorted({_digest(qid, a) for a in answers})
     spec["mistakes"] = {_digest(qid, normal(wrong)): feedback for wrong, feedback in (mistakes or {}).items()}
     _questions[qid] = spec
@@ -231,22 +237,13 @@ def _normalise(qid: str, spec: dict, value: Any) -> str:
     if kind == "number":
         return _fmt_number(_as_number(value, spec.get("decimals", 0)), spec.get("decimals", 0))
     if kind == "name":
-        return normal_name(_as_text(value, "a name"))
+        return fold(_as_text(value, "a name"))  # as the glossary compares: case, accents, hyphens, spaces ignored
     if kind == "choice":
         return _as_text(value, "an id").strip().lower()
     if kind in ("order", "set"):
         ids = _as_ids(value)
         return ",".join(ids if kind == "order" else sorted(ids))
     return _as_text(value)
-
-
-def _spellings(name: str) -> list[str]:
-    """Every spelling of the person called ``name`` in people.csv (pinyin, Wade–Giles, characters...)."""
-    found = find_person(name)
-    if not isinstance(found, pd.DataFrame):  # a Problem: nobody is spelled that way
-        return []
-    person = found.iloc[0]
-    return [person[c] for c in NAME_COLUMNS if person[c]]
 
 
 # --- checking ---------------------------------------------------------------------------------------------
@@ -323,11 +320,10 @@ def _diagnose(qid: str, spec: dict, answer: Any, normal: str) -> str:
                 return f"Check the unit: your number is off by a factor of {factor:g} ({unit}). Read the table's unit column."
         return "Not this number. Check which rows you counted or which column you used."
     if kind == "name":
-        spellings = _spellings(str(answer))
-        if any(_digest(qid, normal_name(s)) in spec["answer"] for s in spellings):
+        if any(_digest(qid, fold(s)) in spec["answer"] for s in spellings(str(answer))):
             return ("Right person, other spelling: this question asks for the pinyin form used today, "
                     "not the Wade–Giles form of 1970s US documents (or the other way round; read the question).")
-        return "Not this name. Look the person up with rp.find_person(...) and check the spelling."
+        return "Not this name. Look it up with rp.lookup(...) and check the spelling."
     if kind == "choice":
         return "Not this one. Open the document or event with that id and check whether it really supports the claim."
     members = set(spec["members"])
