@@ -6,7 +6,7 @@ Call :func:`setup` once at the top of a notebook; importing this package changes
 from __future__ import annotations
 
 from .charts import (THREAD_COLOURS, casualty_chart, chart_description, chart_table, figures_chart, indicator_chart, select_events, series_with_events,
-                     timeline_chart, votes_chart)
+                     timeline_chart, triangle_chart, votes_chart)
 from .data import (
     ACTORS,
     CHANNELS,
@@ -35,7 +35,8 @@ from .maps import border_map, places_map
 from .reading import compare_documents, side_by_side
 from .messages import Problem
 from .widgets import (ChartExplorer, ItineraryExplorer, TimelineExplorer, actors_explorer, casualty_explorer, channel_explorer,
-                      close_reading_explorer, itinerary_explorer, split_explorer, timeline_explorer)
+                      close_reading_explorer, itinerary_explorer, split_explorer, timeline_explorer,
+                      triangle_explorer)
 
 __all__ = [
     "ACTORS", "CHANNELS", "GROUPINGS", "SPLIT_THEMES", "THREADS", "THREAD_COLOURS", "ChartExplorer", "DataError", "Problem",
@@ -44,7 +45,7 @@ __all__ = [
     "document_text", "figures_chart", "find_person", "format_partial_date", "indicator_chart", "load_channel_events", "load_events",
     "load_grouped_events", "lookup", "load_people", "load_places", "load_series", "load_sources", "load_split_events",
     "load_table", "quotation", "select_events", "series_with_events", "setup", "split_explorer", "split_list",
-    "timeline_chart", "timeline_explorer", "votes_chart",
+    "timeline_chart", "timeline_explorer", "triangle_chart", "triangle_explorer", "votes_chart",
 ]
 
 

@@ -478,3 +478,45 @@ def figures_chart(series: str, colour: str, start_year=FIRST_YEAR, end_year=LAST
                             subtitle="One bar per figure, oldest first; hover for the unit and the sources.")
     return _figures_chart(frame, alt.Color(f"{colour}:N", title=colour.replace("_", " ").title(), scale=palette),
                           chart_title, "Figure (hover over a bar for its exact unit)", description)
+
+
+#: Amity and enmity in the strategic triangle: colour and line style both say it (no meaning in colour alone).
+RELATION_STYLE = {"amity": ("#009E73", [1, 0]), "enmity": ("#D55E00", [6, 4])}
+_CORNERS = {"us": (0.0, 0.0), "ussr": (2.0, 0.0), "prc": (1.0, 1.6)}
+
+
+@friendly
+def triangle_chart(relations: dict, title: str = "", width: int = 360, height: int = 300) -> alt.LayerChart:
+    """The strategic triangle for one coding of the three pairs: each side amity (solid) or enmity (dashed), each
+    corner a power with its position (pivot, wing, partner, outcast), the configuration in the title."""
+    from .triangle import PAIRS, POWERS, configuration
+
+    shape = configuration(relations)
+    sides = pd.DataFrame([{"pair": pair, "relation": relations[pair] if isinstance(relations[pair], str) else
+                           ("amity" if relations[pair] else "enmity"), "order": n, "x": _CORNERS[p][0], "y": _CORNERS[p][1],
+                           "label": f"{POWERS[a]}–{POWERS[b]}"}
+                          for pair, (a, b) in PAIRS.items() for n, p in enumerate((a, b))])
+    sides["relation"] = sides["relation"].str.strip().str.lower()
+    corners = pd.DataFrame([{"power": POWERS[p], "position": shape.positions[p], "x": x, "y": y,
+                             "label_y": y + 0.2 if y else y - 0.25,  # labels clear of the corners and the sides
+                             "text": f"{POWERS[p]}: {shape.positions[p]}"} for p, (x, y) in _CORNERS.items()])
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.7, 2.7]))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-0.4, 2.0]))
+    lines = alt.Chart(sides).mark_line(strokeWidth=4).encode(
+        x=x, y=y, detail="pair:N", order="order:Q",
+        color=alt.Color("relation:N", title="Relation", scale=alt.Scale(domain=list(RELATION_STYLE),
+                                                                        range=[c for c, _ in RELATION_STYLE.values()])),
+        strokeDash=alt.StrokeDash("relation:N", legend=None, scale=alt.Scale(domain=list(RELATION_STYLE),
+                                                                              range=[d for _, d in RELATION_STYLE.values()])),
+        tooltip=[alt.Tooltip("label:N", title="Pair"), alt.Tooltip("relation:N", title="Relation")])
+    points = alt.Chart(corners).mark_circle(size=400, color="#0072B2", opacity=1).encode(x=x, y=y)
+    labels = alt.Chart(corners).mark_text(fontSize=13, fontWeight="bold").encode(
+        x=x, y=alt.Y("label_y:Q", axis=None, scale=alt.Scale(domain=[-0.4, 2.0])), text="text:N")
+    pairs = "; ".join(f"{POWERS[a]}–{POWERS[b]}: {sides.loc[sides.pair == pair, 'relation'].iloc[0]}"
+                      for pair, (a, b) in PAIRS.items())
+    return alt.layer(lines, points, labels).properties(
+        width=width, height=height,
+        title=alt.Title(title or f"The strategic triangle as a {shape.name}", subtitle="Solid: amity. Dashed: enmity."),
+        description=f"Strategic triangle, configuration: {shape.name}. Positions: "
+                    + "; ".join(f"{POWERS[p]} {role}" for p, role in shape.positions.items()) + f". Relations: {pairs}.",
+    ).configure_view(stroke=None)

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import display
 
-from .charts import FIRST_YEAR, LAST_YEAR, casualty_chart, select_events, timeline_chart
+from .charts import FIRST_YEAR, LAST_YEAR, casualty_chart, select_events, timeline_chart, triangle_chart
 from .data import (GROUPINGS, THREADS, format_partial_date, load_events, load_grouped_events, load_places, load_series,
                    split_list)
 from .maps import EAST_CHINA_COUNTRIES, distance_km, places_map
@@ -212,3 +212,34 @@ def close_reading_explorer() -> ChartExplorer:
                                description="Compare:", layout=widgets.Layout(width="560px"))
     mark = widgets.Dropdown(options=MARKS, value="Taiwan", description="Mark:", layout=widgets.Layout(width="240px"))
     return ChartExplorer({"compare": compare, "mark": mark}, lambda compare, mark: READINGS[compare][1]([mark]))
+
+
+class TriangleExplorer(ChartExplorer):
+    """One menu per pair (amity or enmity) and the triangle they make: the configuration and each power's position.
+
+    ``explorer.controls["us_prc"].value = "amity"`` sets a pair from code; ``explorer.shape`` is the configuration.
+    """
+
+    def __init__(self, relations: dict[str, str] | None = None):
+        from .triangle import PAIRS, POWERS, RELATIONS, configuration
+
+        start = relations or {"us_ussr": "enmity", "us_prc": "enmity", "ussr_prc": "amity"}
+        menus = {pair: widgets.Dropdown(options=[(r, r) for r in RELATIONS], value=start[pair],
+                                        description=f"{POWERS[a]}–{POWERS[b]}:", style={"description_width": "initial"},
+                                        layout=widgets.Layout(width="330px"))
+                 for pair, (a, b) in PAIRS.items()}
+        self._configuration = configuration
+        self.shape = None
+        super().__init__(menus, self._draw)
+
+    def _draw(self, **relations):
+        self.shape = self._configuration(relations)
+        return triangle_chart(relations)
+
+    def status(self) -> str:
+        return f"Configuration: <b>{self.shape.name}</b>." if self.shape else ""
+
+
+def triangle_explorer(relations: dict[str, str] | None = None) -> TriangleExplorer:
+    """Set each pair's relation and see the strategic triangle's configuration: ``triangle_explorer()``."""
+    return TriangleExplorer(relations)
