@@ -58,10 +58,13 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def execute(path: Path, timeout: int = 120) -> nbformat.NotebookNode:
-    """Execute ``path`` in a fresh kernel with its own folder as the working directory, as JupyterLab does."""
+def execute(path: Path, timeout: int = 120, store_widget_state: bool = False) -> nbformat.NotebookNode:
+    """Execute ``path`` in a fresh kernel with its own folder as the working directory, as JupyterLab does.
+
+    ``store_widget_state`` keeps what the widgets show first (the static edition draws it)."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=store_widget_state,
+                            resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     return nb
 

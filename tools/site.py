@@ -28,6 +28,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tools.lessons import read_order  # noqa: E402
+from tools.run_notebooks import execute  # noqa: E402
 
 VEGA_LITE = "application/vnd.vegalite.v5+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -154,18 +155,14 @@ def make_static(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def page_name(path: str | Path) -> str:
+    """The page of a notebook: a lesson keeps its stem, an exercise set ends in ``_exercises``."""
+    path = Path(str(path))
+    return path.stem + ("_exercises" if path.parent.name == "exercises" else "") + ".html"
+
+
 def _page_link(target: str) -> str:
-    """The page of a linked notebook: lessons keep their stem, exercise sets end in ``_exercises``."""
-    return target.split("/")[-1] + ("_exercises" if "exercises/" in target else "") + ".html"
-
-
-def execute(path: Path) -> nbformat.NotebookNode:
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=180, kernel_name="python3", store_widget_state=True, allow_errors=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    return nb
+    return page_name(target + ".ipynb")
 
 
 def page(path: Path, title: str) -> str:
@@ -173,7 +170,7 @@ def page(path: Path, title: str) -> str:
     from bs4 import BeautifulSoup
     from nbconvert import HTMLExporter
 
-    nb = make_static(execute(path))
+    nb = make_static(execute(path, store_widget_state=True))
     exporter = HTMLExporter(template_name="lab", exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
     soup = BeautifulSoup(body, "html.parser")
@@ -207,13 +204,13 @@ def pages() -> list[tuple[Path, str]]:
 
 def _build_one(args: tuple[Path, str, Path]) -> Path:
     path, title, out = args
-    target = out / (path.stem + ("" if path.parent.name == "notebooks" else "_exercises") + ".html")
+    target = out / page_name(path)
     target.write_text(page(path, title), encoding="utf-8")
     return target
 
 
 def index_html(entries: list[tuple[Path, str]]) -> str:
-    items = "".join(f'<li><a href="{path.stem + ("" if path.parent.name == "notebooks" else "_exercises")}.html">'
+    items = "".join(f'<li><a href="{page_name(path)}">'
                     f"{html.escape(title)}</a></li>" for path, title in entries)
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
             f'content="width=device-width, initial-scale=1"><title>US–China rapprochement, 1969–1979: lessons</title>'

@@ -278,7 +278,7 @@ def summary(results: list[Result]) -> str:
             text += f", {manual} written answer(s) to mark"
         if result.notes:
             text += " — " + "; ".join(result.notes)
-        if result.isolation and not result.isolation.startswith(("bubblewrap", "docker", "podman")):
+        if result.isolation == sandboxes.NOT_ISOLATED:
             text += f" [{result.isolation}]"
         lines.append(text)
     return "\n".join(lines)

@@ -32,6 +32,10 @@ TMP_BYTES = 256 * 2**20  # the private /tmp of a bubblewrap sandbox
 MAX_REPORT = 4 * 2**20  # bytes read back from a sandbox; more than this and it is stopped
 
 
+#: What every report line says when student code ran without isolation.
+NOT_ISOLATED = "NOT ISOLATED (--no-sandbox): student code ran with the grader's rights"
+
+
 class SandboxUnavailable(RuntimeError):
     """No sandbox can be used here; the message says what to install or which flag to pass."""
 
@@ -68,7 +72,7 @@ class Sandbox:
             "bwrap": "bubblewrap: read-only system and Python environment, private /tmp, no network",
             "docker": f"docker image {self.image}: no network, read-only, unprivileged user",
             "podman": f"podman image {self.image}: no network, read-only, unprivileged user",
-        }.get(self.backend, "NOT ISOLATED (--no-sandbox): student code ran with the grader's rights")
+        }.get(self.backend, NOT_ISOLATED)
 
     @property
     def isolated(self) -> bool:
