@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 import rapprochement as rp
 from rapprochement.messages import Problem
-from rapprochement.triangle import CONFIGURATIONS, PAIRS, POWERS, RELATIONS, configuration, every_coding
+from rapprochement.triangle import (CONFIGURATIONS, PAIRS, POWERS, RELATIONS, configuration, every_coding, history,
+                                   sensitivity)
 
 codings = st.fixed_dictionaries({pair: st.sampled_from(RELATIONS) for pair in PAIRS})
 
@@ -72,7 +73,7 @@ def _coding(relations_by_year: dict[int, dict[str, tuple[str, str]]]):
 
 
 def test_history_flip_and_sensitivity_on_a_small_coding():
-    from rapprochement.triangle import decisions, flip, history, sensitivity
+    from rapprochement.triangle import decisions, flip
 
     e, a = "enmity", "amity"
     coding = _coding({
@@ -86,17 +87,113 @@ def test_history_flip_and_sensitivity_on_a_small_coding():
     assert list(shapes["pivot"]) == ["", "", "us", "us"]
     assert len(decisions(coding)) == 5
     # reversing Washington–Beijing in 1971 reverses it in the years carried from it too
-    flipped = flip(coding, "us_prc", 1971)
+    flipped = flip("us_prc", 1971, coding)
     assert list(flipped[flipped["pair"] == "us_prc"]["relation"]) == [e, e, e, e]
-    changed = sensitivity(coding, "us_prc", 1971)
+    changed = sensitivity("us_prc", 1971, coding)
     assert list(changed["year"]) == [1971, 1972, 1973]
     assert list(changed["configuration_if_reversed"]) == ["unit veto", "stable marriage", "stable marriage"]
 
 
 def test_reversing_what_is_not_a_decision_is_explained():
-    from rapprochement.messages import StudentInputError
     from rapprochement.triangle import flip
 
     coding = _coding({1970: {p: ("enmity", "event") for p in PAIRS}, 1971: {p: ("enmity", "carried") for p in PAIRS}})
-    with pytest.raises(StudentInputError, match="not a coding decision"):
-        flip(coding, "us_prc", 1971)
+    answer = flip("us_prc", 1971, coding)
+    assert isinstance(answer, Problem) and "not a coding decision" in str(answer) and "1970" in str(answer)
+    assert isinstance(flip("us_china", 1970, coding), Problem)
+    assert "1949" in str(rp.triangle.justification("nineteen seventy"))
+    assert "columns" in str(rp.triangle.history("my table"))
+
+
+# --- the coded history of data/triangle.csv -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def coded():
+    return rp.load_triangle()
+
+
+def test_every_year_1949_to_1980_codes_each_pair_once(coded):
+    assert sorted(coded.groupby("pair")["year"].apply(list).to_dict()) == sorted(PAIRS)
+    for pair, years in coded.groupby("pair")["year"]:
+        assert sorted(years) == list(range(1949, 1981)), pair
+    assert not coded.duplicated(["year", "pair"]).any()
+
+
+def test_each_decision_rests_on_events_of_its_year_that_fit_its_clause(coded):
+    from rapprochement.triangle import CLAUSES
+
+    events = rp.load_events().set_index("event_id")
+    for row in coded.itertuples():
+        ids = rp.split_list(row.event_ids)
+        assert ids and set(ids) <= set(events.index), (row.year, row.pair, ids)
+        if row.basis == "event":
+            assert CLAUSES[row.clause][0] == row.relation, (row.year, row.pair, row.clause)
+            assert all(events.at[i, "year"] == row.year for i in ids), (row.year, row.pair, ids)
+        else:
+            assert row.basis == "carried" and row.clause == "", (row.year, row.pair)
+
+
+def test_a_carried_year_keeps_the_relation_and_names_the_events_of_the_decision_it_carries(coded):
+    for pair, rows in coded.sort_values("year").groupby("pair"):
+        last = None
+        for row in rows.itertuples():
+            if row.basis == "event":
+                last = row
+                continue
+            assert last is not None, f"{pair} {row.year} carries nothing"
+            assert (row.relation, row.event_ids) == (last.relation, last.event_ids), (pair, row.year)
+            assert f"Carried from {last.year}" in row.note
+
+
+def test_events_a_note_says_do_not_count_are_real_events_of_that_year(coded):
+    import re
+
+    events = rp.load_events().set_index("event_id")
+    for row in coded[coded["basis"] == "carried"].itertuples():
+        for event_id in re.findall(r"\bev\d{3}\b", row.note):
+            assert events.at[event_id, "year"] == row.year, (row.pair, row.year, event_id)
+
+
+def test_the_coded_history_puts_washington_at_the_pivot_from_1971_to_1979_and_never_beijing(coded):
+    # Worked out by hand from the decisions: Washington–Moscow amity from the Test Ban Treaty (1963) to SALT II
+    # (1979), Washington–Beijing amity from 1971, Moscow–Beijing enmity from 1959.
+    years = history(coded).set_index("year")
+    pivots = years.loc[years["pivot"] != "", "pivot"]
+    assert list(pivots.index) == list(range(1971, 1980)) and set(pivots) == {"us"}
+    assert years.at[1980, "configuration"] == "stable marriage" and years.at[1980, "ussr_position"] == "outcast"
+    assert years.at[1950, "us_position"] == "outcast" and set(years.loc[1959:1962, "configuration"]) == {"unit veto"}
+    assert "ménage à trois" not in set(years["configuration"])
+
+
+def test_reversing_the_test_ban_decision_changes_the_years_it_carries_and_only_those(coded):
+    changed = sensitivity("us_ussr", 1963, coded)
+    assert list(changed["year"]) == list(range(1963, 1972))  # 1963 up to the next decision, 1972
+    assert set(changed.loc[changed["year"] < 1971, "configuration_if_reversed"]) == {"unit veto"}
+    assert changed.set_index("year").at[1971, "configuration_if_reversed"] == "stable marriage"
+    # a decision that only confirms enmity still matters: reversed, it makes Moscow the pivot in 1958
+    reversed_1958 = sensitivity("us_ussr", 1958, coded).set_index("year")
+    assert list(reversed_1958.index) == [1958, 1959] and reversed_1958.at[1958, "pivot_if_reversed"] == "ussr"
+
+
+def test_the_coding_rule_is_a_table_students_can_read():
+    rule = rp.triangle.coding_rule()
+    assert set(rule["relation"]) == set(RELATIONS) and rule["an event counts when"].str.len().min() > 20
+
+
+def test_the_year_control_shows_the_year_its_configuration_and_its_events():
+    explorer = rp.triangle_history()
+    explorer.year.value = 1950
+    description = explorer.current.to_dict()["description"]
+    assert description.startswith("1950, as coded") and "stable marriage" in description
+    assert "ev004" in explorer.status_line.value and "Treaty of Friendship" in explorer.status_line.value
+    explorer.year.value = 1972
+    assert "romantic triangle" in explorer.current.to_dict()["description"] and "ev100" in explorer.status_line.value
+
+
+def test_the_sensitivity_view_redraws_the_years_a_reversed_decision_changes():
+    explorer = rp.triangle_sensitivity()
+    assert explorer.decision.value == ("us_ussr", 1963) and "9 years, 1963–1971" in explorer.status_line.value
+    explorer.decision.value = ("us_prc", 1971)
+    assert list(explorer.changed["year"]) == [1971]  # 1972 is decided again by the Shanghai Communiqué
+    assert "us_prc in 1971" in explorer.current.to_dict()["description"]
+    assert len(explorer.decision.options) == len(rp.triangle.decisions())  # every decision can be reversed

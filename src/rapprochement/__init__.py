@@ -5,7 +5,7 @@ Call :func:`setup` once at the top of a notebook; importing this package changes
 
 from __future__ import annotations
 
-from .charts import (THREAD_COLOURS, casualty_chart, chart_description, chart_table, figures_chart, indicator_chart, select_events, series_with_events,
+from .charts import (THREAD_COLOURS, casualty_chart, chart_description, configuration_chart, triangle_year_chart, chart_table, figures_chart, indicator_chart, select_events, series_with_events,
                      timeline_chart, triangle_chart, votes_chart)
 from .data import (
     ACTORS,
@@ -27,16 +27,18 @@ from .data import (
     load_sources,
     load_split_events,
     load_table,
+    load_triangle,
     quotation,
     split_list,
 )
+from . import triangle
 from .glossary import lookup
 from .maps import border_map, places_map
 from .reading import compare_documents, side_by_side
 from .messages import Problem
 from .widgets import (ChartExplorer, ItineraryExplorer, TimelineExplorer, actors_explorer, casualty_explorer, channel_explorer,
                       close_reading_explorer, itinerary_explorer, split_explorer, timeline_explorer,
-                      triangle_explorer)
+                      triangle_explorer, triangle_history, triangle_sensitivity)
 
 __all__ = [
     "ACTORS", "CHANNELS", "GROUPINGS", "SPLIT_THEMES", "THREADS", "THREAD_COLOURS", "ChartExplorer", "DataError", "Problem",
@@ -46,6 +48,7 @@ __all__ = [
     "load_grouped_events", "lookup", "load_people", "load_places", "load_series", "load_sources", "load_split_events",
     "load_table", "quotation", "select_events", "series_with_events", "setup", "split_explorer", "split_list",
     "timeline_chart", "timeline_explorer", "triangle_chart", "triangle_explorer", "votes_chart",
+    "configuration_chart", "load_triangle", "triangle", "triangle_history", "triangle_sensitivity", "triangle_year_chart",
 ]
 
 

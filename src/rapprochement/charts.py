@@ -485,10 +485,8 @@ RELATION_STYLE = {"amity": ("#009E73", [1, 0]), "enmity": ("#D55E00", [6, 4])}
 _CORNERS = {"us": (0.0, 0.0), "ussr": (2.0, 0.0), "prc": (1.0, 1.6)}
 
 
-@friendly
-def triangle_chart(relations: dict, title: str = "", width: int = 360, height: int = 300) -> alt.LayerChart:
-    """The strategic triangle for one coding of the three pairs: each side amity (solid) or enmity (dashed), each
-    corner a power with its position (pivot, wing, partner, outcast), the configuration in the title."""
+def _triangle_layers(relations: dict, title: str, width: int, height: int) -> alt.LayerChart:
+    """The triangle without top-level configuration, so it can sit beside other charts."""
     from .triangle import PAIRS, POWERS, configuration
 
     shape = configuration(relations)
@@ -519,4 +517,101 @@ def triangle_chart(relations: dict, title: str = "", width: int = 360, height: i
         title=alt.Title(title or f"The strategic triangle as a {shape.name}", subtitle="Solid: amity. Dashed: enmity."),
         description=f"Strategic triangle, configuration: {shape.name}. Positions: "
                     + "; ".join(f"{POWERS[p]} {role}" for p, role in shape.positions.items()) + f". Relations: {pairs}.",
-    ).configure_view(stroke=None)
+    )
+
+
+@friendly
+def triangle_chart(relations: dict, title: str = "", width: int = 360, height: int = 300) -> alt.LayerChart:
+    """The strategic triangle for one coding of the three pairs: each side amity (solid) or enmity (dashed), each
+    corner a power with its position (pivot, wing, partner, outcast), the configuration in the title."""
+    return _triangle_layers(relations, title, width, height).configure_view(stroke=None)
+
+
+#: One colour and one letter per configuration: the letter says it where colour cannot.
+CONFIGURATION_STYLE = {"ménage à trois": ("#009E73", "M"), "romantic triangle": ("#0072B2", "R"),
+                       "stable marriage": ("#E69F00", "S"), "unit veto": ("#D55E00", "U")}
+
+
+def _position_summary(row) -> str:
+    from .triangle import POWERS
+
+    if row["pivot"]:
+        return f"pivot: {POWERS[row['pivot']]}"
+    outcast = [POWERS[p] for p in POWERS if row[f"{p}_position"] == "outcast"]
+    return f"outcast: {outcast[0]}" if outcast else ""
+
+
+def _configuration_layers(histories: dict[str, pd.DataFrame], year: int | None, width: int) -> alt.LayerChart:
+    frames = []
+    for label, history in histories.items():
+        frame = history.assign(row=label, letter=history["configuration"].map(lambda c: CONFIGURATION_STYLE[c][1]))
+        frame["positions"] = frame.apply(_position_summary, axis=1)
+        frames.append(frame)
+    data = pd.concat(frames, ignore_index=True)[["row", "year", "configuration", "letter", "positions",
+                                                 "us_ussr", "us_prc", "ussr_prc"]]
+    rows = list(histories)
+    x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=-90, labelExpr="datum.value % 5 == 0 ? datum.value : ''"))
+    y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=220))
+    colour = alt.Color("configuration:N", title="Configuration",
+                       scale=alt.Scale(domain=list(CONFIGURATION_STYLE), range=[c for c, _ in CONFIGURATION_STYLE.values()]),
+                       legend=alt.Legend(orient="bottom", labelExpr="datum.label"))
+    tooltip = [alt.Tooltip("year:O", title="Year"), alt.Tooltip("configuration:N", title="Configuration"),
+               alt.Tooltip("positions:N", title="Position"), alt.Tooltip("us_ussr:N", title="US–USSR"),
+               alt.Tooltip("us_prc:N", title="US–PRC"), alt.Tooltip("ussr_prc:N", title="USSR–PRC")]
+    cells = alt.Chart(data).mark_rect(stroke="white").encode(x=x, y=y, color=colour, tooltip=tooltip)
+    # white on the dark blue, black on the rest: 4.5:1 contrast or better for every letter
+    ink = alt.condition("datum.configuration == 'romantic triangle'", alt.value("white"), alt.value("black"))
+    letters = alt.Chart(data).mark_text(fontSize=11).encode(x=x, y=y, text="letter:N", color=ink, tooltip=tooltip)
+    layers = [cells, letters]
+    if year is not None:
+        marked = alt.Chart(pd.DataFrame({"year": [int(year)]})).mark_rect(fill=None, stroke="black", strokeWidth=3).encode(x=x)
+        layers.append(marked)
+    return alt.layer(*layers).properties(width=width, height=32 * len(rows))
+
+
+def _configuration_runs(history: pd.DataFrame) -> str:
+    """'1949–1958 stable marriage (outcast: United States); ...' for a description."""
+    runs, start = [], None
+    keys = list(zip(history["configuration"], history.apply(_position_summary, axis=1)))
+    years = list(history["year"])
+    for i, key in enumerate(keys):
+        if start is None:
+            start = i
+        if i == len(keys) - 1 or keys[i + 1] != key:
+            span = f"{years[start]}" if start == i else f"{years[start]}–{years[i]}"
+            runs.append(f"{span} {key[0]}" + (f" ({key[1]})" if key[1] else ""))
+            start = None
+    return "; ".join(runs)
+
+
+@friendly
+def configuration_chart(histories: dict[str, pd.DataFrame] | None = None, year: int | None = None,
+                        title: str = "The strategic triangle year by year, as coded", width: int = 640) -> alt.LayerChart:
+    """One row of years per coded history (``{"as coded": rp.triangle.history()}`` by default), each year coloured
+    and lettered by its configuration (M, R, S, U); ``year`` draws a frame round one year."""
+    from .triangle import history
+
+    histories = histories or {"as coded": history()}
+    description = f"{title}. " + ". ".join(f"{label}: {_configuration_runs(h)}" for label, h in histories.items())
+    return _configuration_layers(histories, year, width).properties(
+        title=alt.Title(title, subtitle="M ménage à trois · R romantic triangle · S stable marriage · U unit veto"),
+        description=description + ".").configure_view(stroke=None)
+
+
+def _year_chart(year: int, history: pd.DataFrame) -> alt.VConcatChart:
+    row = history[history["year"] == year].iloc[0]
+    relations = {pair: row[pair] for pair in ("us_ussr", "us_prc", "ussr_prc")}
+    triangle = _triangle_layers(relations, f"{year}: a {row['configuration']}", 360, 260)
+    strip = _configuration_layers({"as coded": history}, year, 640)
+    return alt.vconcat(triangle, strip).properties(
+        description=f"{year}, as coded: {triangle.description} Path of all years: {_configuration_runs(history)}.",
+    ).resolve_scale(color="independent").configure_view(stroke=None)
+
+
+@friendly
+def triangle_year_chart(year: int, coding: pd.DataFrame | None = None) -> alt.VConcatChart:
+    """One coded year: its triangle, above the row of all years with that year framed."""
+    from .triangle import _coding, _history, _year
+
+    coding = _coding(coding)
+    return _year_chart(_year(coding, year), _history(coding))

@@ -35,6 +35,7 @@ TABLES: dict[str, tuple[str, str | None]] = {
     "normalization_actors": ("normalization_actors.csv", "event_id"),
     "excerpts": ("excerpts.csv", "excerpt_id"),
     "glossary": ("glossary.csv", "term_id"),
+    "triangle": ("triangle.csv", None),  # key: year and pair
 }
 
 #: Lesson 01's reading of the Sino-Soviet split: four strands, each with a reader's label.
@@ -238,6 +239,15 @@ def load_places() -> pd.DataFrame:
     places = load_table("places")
     places[["lat", "lon"]] = places[["lat", "lon"]].astype(float)
     return places
+
+
+def load_triangle() -> pd.DataFrame:
+    """Lesson 05: each pair of the strategic triangle (``us_ussr``, ``us_prc``, ``ussr_prc``) coded amity or enmity
+    for every year 1949–1980, by the collection's own rule (``rp.triangle.coding_rule()``), with the events behind
+    each decision; ``year`` as a number."""
+    coding = load_table("triangle")
+    coding["year"] = coding["year"].astype(int)
+    return coding
 
 
 #: The numeric series of data/, each a table with one figure per row and a ``figure_id``.

@@ -22,7 +22,7 @@ from itertools import product
 import pandas as pd
 
 from .data import split_list
-from .messages import StudentInputError, choose_from
+from .messages import StudentInputError, choose_from, friendly, whole_number
 
 #: The three powers, in the order their corners are drawn.
 POWERS: dict[str, str] = {"us": "United States", "ussr": "Soviet Union", "prc": "China (PRC)"}
@@ -76,9 +76,46 @@ def every_coding() -> list[dict[str, str]]:
 
 # --- a coded history ----------------------------------------------------------------------------------------
 
-def history(coding: pd.DataFrame) -> pd.DataFrame:
-    """One row per year of a coding table (columns ``year``, ``pair``, ``relation``): the three relations, the
-    configuration and each power's position."""
+#: The collection's coding rule (not Dittmer's): the kinds of event that decide a pair's relation in a year.
+#: Key -> (relation, what counts). A year with none of these keeps the last decision ("carried").
+CLAUSES: dict[str, tuple[str, str]] = {
+    "fighting": ("enmity", "the two states' forces fight each other"),
+    "threat": ("enmity", "one threatens the other with force: in a message to its leader, a public warning, or an "
+                         "act of its legislature"),
+    "measure": ("enmity", "one takes a measure against the other: freezing its assets, an embargo, a blockade, a "
+                          "boycott, detaining its diplomats or consuls"),
+    "withdrawal": ("enmity", "one withdraws a promise or aid it had given the other, or gives notice to end a "
+                             "treaty with it"),
+    "summit_breaks_up": ("enmity", "a summit meeting of the two breaks up without agreement"),
+    "open_break": ("enmity", "the two ruling parties break with each other in open polemics"),
+    "relations": ("amity", "the two governments establish diplomatic relations or offices in each other's capitals"),
+    "agreement": ("amity", "the two governments sign a treaty or agreement to which both are parties, or issue a "
+                           "joint communiqué or announcement"),
+}
+#: What does not decide a year, however much it matters: said once, so the lesson and the data agree.
+NOT_DECISIONS = ("talks, visits and meetings that end without a signed or joint text; an armistice that ends "
+                 "fighting; measures lifted; statements about third countries")
+RULE_ORDER = ("If a year has events of both kinds for a pair, the latest of them decides the year: the code is the "
+              "relation in force at the year's end.")
+
+
+def coding_rule() -> pd.DataFrame:
+    """The coding rule as a table: each kind of event that decides a year, and the relation it gives."""
+    return pd.DataFrame([{"clause": key, "relation": relation, "an event counts when": text}
+                         for key, (relation, text) in CLAUSES.items()])
+
+
+def _coding(coding: pd.DataFrame | None) -> pd.DataFrame:
+    if coding is None:
+        from .data import load_triangle
+        return load_triangle()
+    if not isinstance(coding, pd.DataFrame) or not {"year", "pair", "relation", "basis"} <= set(coding.columns):
+        raise StudentInputError("give a coding table with the columns year, pair, relation and basis, such as "
+                                "rp.load_triangle().")
+    return coding
+
+
+def _history(coding: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for year, group in coding.groupby("year", sort=True):
         relations = dict(zip(group["pair"], group["relation"]))
@@ -90,41 +127,78 @@ def history(coding: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def decisions(coding: pd.DataFrame) -> pd.DataFrame:
-    """The coding decisions: rows that rest on an event that year (``basis == "event"``); the rest carry one forward."""
-    return coding[coding["basis"] == "event"].sort_values(["pair", "year"]).reset_index(drop=True)
+def _year(coding: pd.DataFrame, year) -> int:
+    years = coding["year"].astype(int)
+    return whole_number(year, "the year", int(years.min()), int(years.max()))
 
 
-def flip(coding: pd.DataFrame, pair: str, year: int) -> pd.DataFrame:
-    """The coding with one decision reversed: ``pair``'s relation in ``year`` and every later year carried from it."""
+def _flip(coding: pd.DataFrame, pair, year) -> pd.DataFrame:
     pair = choose_from(pair, PAIRS, "the pair")
+    year = _year(coding, year)
     mine = coding[coding["pair"] == pair].sort_values("year")
-    if int(year) not in set(mine.loc[mine["basis"] == "event", "year"].astype(int)):
-        raise StudentInputError(f"{year} is not a coding decision for {pair}; the decisions are in decisions(...).")
-    changed = coding.copy()
-    following = mine[mine["year"].astype(int) >= int(year)]
-    span = [int(year)]
-    for row in following.iloc[1:].itertuples():
+    chosen = sorted(set(mine.loc[mine["basis"] == "event", "year"].astype(int)))
+    if year not in chosen:
+        raise StudentInputError(f"{year} is not a coding decision for {pair}: its decisions are in "
+                                f"{', '.join(map(str, chosen))}.")
+    span = [year]
+    for row in mine[mine["year"].astype(int) > year].itertuples():
         if row.basis != "carried":
             break
         span.append(int(row.year))
+    changed = coding.copy()
     rows = (changed["pair"] == pair) & changed["year"].astype(int).isin(span)
     changed.loc[rows, "relation"] = changed.loc[rows, "relation"].map({"amity": "enmity", "enmity": "amity"})
     return changed
 
 
-def sensitivity(coding: pd.DataFrame, pair: str, year: int) -> pd.DataFrame:
-    """The years whose configuration changes when one coding decision is reversed, before and after."""
-    before, after = history(coding), history(flip(coding, pair, year))
+@friendly
+def history(coding: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per year (of ``data/triangle.csv`` unless a coding table is given): the three relations, the
+    configuration and each power's position."""
+    return _history(_coding(coding))
+
+
+@friendly
+def decisions(coding: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The coding decisions: rows that rest on an event of that year (``basis == "event"``); the rest carry one."""
+    coding = _coding(coding)
+    return coding[coding["basis"] == "event"].sort_values(["pair", "year"]).reset_index(drop=True)
+
+
+@friendly
+def flip(pair: str, year: int, coding: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The coding with one decision reversed: ``pair``'s relation in ``year`` and every later year carried from it."""
+    return _flip(_coding(coding), pair, year)
+
+
+@friendly
+def sensitivity(pair: str, year: int, coding: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The years whose configuration or pivot changes when one coding decision is reversed, before and after."""
+    coding = _coding(coding)
+    before, after = _history(coding), _history(_flip(coding, pair, year))
     merged = before[["year", "configuration", "pivot"]].merge(after[["year", "configuration", "pivot"]], on="year",
                                                               suffixes=("_as_coded", "_if_reversed"))
     return merged[(merged["configuration_as_coded"] != merged["configuration_if_reversed"])
                   | (merged["pivot_as_coded"] != merged["pivot_if_reversed"])].reset_index(drop=True)
 
 
-def justification(coding: pd.DataFrame, year: int) -> pd.DataFrame:
-    """For one year, each pair's relation and the events behind it (a carried row names the event that set it)."""
-    rows = coding[coding["year"].astype(int) == int(year)]
-    if rows.empty:
-        raise StudentInputError(f"no coding for {year}; the coded years are {coding['year'].min()}–{coding['year'].max()}.")
-    return rows.assign(event_ids=rows["event_ids"].map(split_list))[["pair", "relation", "basis", "event_ids", "note"]]
+def _justification(coding: pd.DataFrame, year: int, events: pd.DataFrame) -> pd.DataFrame:
+    rows = coding[coding["year"].astype(int) == year]
+
+    def named(ids: str) -> str:
+        return "; ".join(f"{i}: {events.at[i, 'date_label']}, {events.at[i, 'title']}" if i in events.index else i
+                         for i in split_list(ids))
+    return pd.DataFrame({"pair": [f"{POWERS[PAIRS[p][0]]}–{POWERS[PAIRS[p][1]]}" for p in rows["pair"]],
+                         "relation": rows["relation"].tolist(), "basis": rows["basis"].tolist(),
+                         "events": [named(ids) for ids in rows["event_ids"]],
+                         "note": rows["note"].tolist() if "note" in rows else ""}).reset_index(drop=True)
+
+
+@friendly
+def justification(year: int, coding: pd.DataFrame | None = None) -> pd.DataFrame:
+    """For one year, each pair's relation and the events behind it, with their dates and titles (a carried row
+    names the event of the decision it carries)."""
+    from .data import load_events
+
+    coding = _coding(coding)
+    return _justification(coding, _year(coding, year), load_events().set_index("event_id"))

@@ -10,7 +10,8 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import display
 
-from .charts import FIRST_YEAR, LAST_YEAR, casualty_chart, select_events, timeline_chart, triangle_chart
+from .charts import (FIRST_YEAR, LAST_YEAR, casualty_chart, configuration_chart, select_events, timeline_chart,
+                     triangle_chart, triangle_year_chart)
 from .data import (GROUPINGS, THREADS, format_partial_date, load_events, load_grouped_events, load_places, load_series,
                    split_list)
 from .maps import EAST_CHINA_COUNTRIES, distance_km, places_map
@@ -243,3 +244,76 @@ class TriangleExplorer(ChartExplorer):
 def triangle_explorer(relations: dict[str, str] | None = None) -> TriangleExplorer:
     """Set each pair's relation and see the strategic triangle's configuration: ``triangle_explorer()``."""
     return TriangleExplorer(relations)
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, escape=True, border=0, classes="rp-table")
+
+
+class TriangleHistory(ChartExplorer):
+    """Lesson 05: a year slider over the coded years; the year's triangle, the path of all years, and the events
+    behind each pair's coding that year. ``history.year.value = 1972`` moves it from code."""
+
+    def __init__(self, year: int = 1972, coding: pd.DataFrame | None = None):
+        from .charts import _year_chart
+        from .triangle import _coding, _history
+
+        self.coding = _coding(coding)
+        self.history = _history(self.coding)  # computed once: a redraw only picks a year
+        self.events = load_events().set_index("event_id")
+        years = self.coding["year"].astype(int)
+        self.year = widgets.IntSlider(value=year, min=int(years.min()), max=int(years.max()), step=1,
+                                      description="Year:", continuous_update=False, layout=widgets.Layout(width="520px"))
+        super().__init__({"year": self.year}, lambda year: _year_chart(year, self.history))
+        # the events come after the chart they explain
+        self.widget.children = (self.widget.children[0], self.output, self.status_line)
+
+    def status(self) -> str:
+        from .triangle import _justification
+
+        why = _justification(self.coding, self.year.value, self.events)
+        return f"<b>Why {self.year.value} is coded this way</b>" + _table_html(why)
+
+
+def triangle_history(year: int = 1972) -> TriangleHistory:
+    """The coded years 1949–1980 one at a time, with the events behind each coding: ``triangle_history()``."""
+    return TriangleHistory(year)
+
+
+class TriangleSensitivity(ChartExplorer):
+    """Lesson 05: pick one coding decision, reverse it, and see which years change configuration.
+
+    ``sensitivity.decision.value = ("us_ussr", 1963)`` picks one from code; ``sensitivity.changed`` is the table.
+    """
+
+    def __init__(self, coding: pd.DataFrame | None = None):
+        from .triangle import PAIRS, POWERS, _coding, decisions
+
+        self.coding = _coding(coding)
+        chosen = decisions(self.coding)
+        options = [(f"{POWERS[PAIRS[r.pair][0]]}–{POWERS[PAIRS[r.pair][1]]}, {r.year}: {r.relation} ({r.event_ids})",
+                    (r.pair, int(r.year))) for r in chosen.itertuples()]
+        self.decision = widgets.Dropdown(options=options, value=("us_ussr", 1963), description="Reverse:",
+                                         style={"description_width": "initial"}, layout=widgets.Layout(width="560px"))
+        self.changed = pd.DataFrame()
+        super().__init__({"decision": self.decision}, self._draw)
+
+    def _draw(self, decision):
+        from .triangle import _flip, _history, sensitivity
+
+        pair, year = decision
+        self.changed = sensitivity(pair, year, self.coding)
+        shown = {"as coded": _history(self.coding), f"{pair} {year} reversed": _history(_flip(self.coding, pair, year))}
+        return configuration_chart(shown, title=f"Reversing one decision: {pair} in {year}")
+
+    def status(self) -> str:
+        if self.changed.empty:
+            return "Reversing this decision changes <b>no</b> year's configuration or pivot."
+        years = self.changed["year"].tolist()
+        span = f"{years[0]}" if len(years) == 1 else f"{len(years)} years, {years[0]}–{years[-1]}"
+        return f"Reversing this decision changes <b>{span}</b>." + _table_html(self.changed)
+
+
+def triangle_sensitivity() -> TriangleSensitivity:
+    """Reverse one coding decision and see which years change: ``triangle_sensitivity()``."""
+    return TriangleSensitivity()
