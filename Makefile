@@ -55,9 +55,10 @@ exercises: $(VENV)/.installed-dev
 	$(BIN)/python tools/run_notebooks.py solutions/*.ipynb
 	$(BIN)/python -m rapprochement.authoring
 
-## make benchmark: time each notebook against a stack-only baseline; report notebook and data sizes
+## make benchmark: time each notebook against a stack-only baseline; report notebook and data sizes; time widget redraws
 benchmark: $(VENV)/.installed-dev
 	$(BIN)/python tools/benchmark.py
+	$(BIN)/python tools/benchmark_widgets.py
 
 ## make site: the static edition in site/ (every lesson and exercise set executed, charts as SVG, no network needed)
 site: $(VENV)/.installed-dev

@@ -263,9 +263,11 @@ def _run_and_inspect(page, base, token, notebook, shot, charts_expected, widgets
         if menu.count():
             # what it shows before the change, read before the change (a fast redraw would otherwise be missed)
             before, label = widget.inner_text(), _chart_label(widget)
-            # with the keyboard alone, as a student who cannot use a mouse would: focus the menu, press End
+            # with the keyboard alone, as a student who cannot use a mouse would: focus the menu, press End (or
+            # Home, if the menu already shows its last entry)
+            at_end = menu.evaluate("m => m.selectedIndex === m.options.length - 1")
             menu.focus()
-            page.keyboard.press("End")
+            page.keyboard.press("Home" if at_end else "End")
             # the chart itself must be redrawn: its screen-reader description names what it shows
             page.wait_for_function(
                 """([el, text, label]) => label

@@ -161,7 +161,8 @@ def test_the_coded_history_puts_washington_at_the_pivot_from_1971_to_1979_and_ne
     pivots = years.loc[years["pivot"] != "", "pivot"]
     assert list(pivots.index) == list(range(1971, 1980)) and set(pivots) == {"us"}
     assert years.at[1980, "configuration"] == "stable marriage" and years.at[1980, "ussr_position"] == "outcast"
-    assert years.at[1950, "us_position"] == "outcast" and set(years.loc[1959:1962, "configuration"]) == {"unit veto"}
+    assert years.at[1950, "us_position"] == "outcast" and set(years.loc[1960:1962, "configuration"]) == {"unit veto"}
+    assert years.at[1959, "prc_position"] == "outcast"  # the Camp David joint statement counts as a joint text
     assert "ménage à trois" not in set(years["configuration"])
 
 
@@ -170,9 +171,10 @@ def test_reversing_the_test_ban_decision_changes_the_years_it_carries_and_only_t
     assert list(changed["year"]) == list(range(1963, 1972))  # 1963 up to the next decision, 1972
     assert set(changed.loc[changed["year"] < 1971, "configuration_if_reversed"]) == {"unit veto"}
     assert changed.set_index("year").at[1971, "configuration_if_reversed"] == "stable marriage"
-    # a decision that only confirms enmity still matters: reversed, it makes Moscow the pivot in 1958
+    # a decision that only confirms enmity still matters: reversed, it makes Moscow the pivot in 1958 (and only
+    # then: 1959 is decided again, by the Camp David joint statement)
     reversed_1958 = sensitivity("us_ussr", 1958, coded).set_index("year")
-    assert list(reversed_1958.index) == [1958, 1959] and reversed_1958.at[1958, "pivot_if_reversed"] == "ussr"
+    assert list(reversed_1958.index) == [1958] and reversed_1958.at[1958, "pivot_if_reversed"] == "ussr"
 
 
 def test_the_coding_rule_is_a_table_students_can_read():
@@ -197,3 +199,22 @@ def test_the_sensitivity_view_redraws_the_years_a_reversed_decision_changes():
     assert list(explorer.changed["year"]) == [1971]  # 1972 is decided again by the Shanghai Communiqué
     assert "us_prc in 1971" in explorer.current.to_dict()["description"]
     assert len(explorer.decision.options) == len(rp.triangle.decisions())  # every decision can be reversed
+
+
+def test_the_year_controls_fast_redraw_draws_exactly_what_altair_would():
+    """The year control swaps each year's rows into one checked spec; it must equal the chart built from scratch."""
+    import json
+
+    from rapprochement.charts import YearCharts, _year_chart
+
+    def comparable(spec):  # dataset names are hashes of their rows: compare by rows, not by name
+        datasets = spec["datasets"]
+        text = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
+        for name, rows in datasets.items():
+            text = text.replace(name, json.dumps(rows, sort_keys=True).replace('"', "'"))
+        return text
+
+    years = history()
+    charts = YearCharts(years)
+    for year in years["year"]:
+        assert comparable(charts.chart(year).to_dict()) == comparable(_year_chart(year, years).to_dict()), year

@@ -11,6 +11,8 @@ Conventions every chart here follows:
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -485,8 +487,8 @@ RELATION_STYLE = {"amity": ("#009E73", [1, 0]), "enmity": ("#D55E00", [6, 4])}
 _CORNERS = {"us": (0.0, 0.0), "ussr": (2.0, 0.0), "prc": (1.0, 1.6)}
 
 
-def _triangle_layers(relations: dict, title: str, width: int, height: int) -> alt.LayerChart:
-    """The triangle without top-level configuration, so it can sit beside other charts."""
+def _triangle_frames(relations: dict) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The sides and corners a triangle draws for one coding, and its description for screen readers."""
     from .triangle import PAIRS, POWERS, configuration
 
     shape = configuration(relations)
@@ -498,6 +500,19 @@ def _triangle_layers(relations: dict, title: str, width: int, height: int) -> al
     corners = pd.DataFrame([{"power": POWERS[p], "position": shape.positions[p], "x": x, "y": y,
                              "label_y": y + 0.2 if y else y - 0.25,  # labels clear of the corners and the sides
                              "text": f"{POWERS[p]}: {shape.positions[p]}"} for p, (x, y) in _CORNERS.items()])
+    pairs = "; ".join(f"{POWERS[a]}–{POWERS[b]}: {sides.loc[sides.pair == pair, 'relation'].iloc[0]}"
+                      for pair, (a, b) in PAIRS.items())
+    description = (f"Strategic triangle, configuration: {shape.name}. Positions: "
+                   + "; ".join(f"{POWERS[p]} {role}" for p, role in shape.positions.items()) + f". Relations: {pairs}.")
+    return sides, corners, description
+
+
+def _triangle_layers(relations: dict, title: str, width: int, height: int) -> alt.LayerChart:
+    """The triangle without top-level configuration, so it can sit beside other charts."""
+    from .triangle import configuration
+
+    shape = configuration(relations)
+    sides, corners, description = _triangle_frames(relations)
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.7, 2.7]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-0.4, 2.0]))
     lines = alt.Chart(sides).mark_line(strokeWidth=4).encode(
@@ -510,13 +525,10 @@ def _triangle_layers(relations: dict, title: str, width: int, height: int) -> al
     points = alt.Chart(corners).mark_circle(size=400, color="#0072B2", opacity=1).encode(x=x, y=y)
     labels = alt.Chart(corners).mark_text(fontSize=13, fontWeight="bold").encode(
         x=x, y=alt.Y("label_y:Q", axis=None, scale=alt.Scale(domain=[-0.4, 2.0])), text="text:N")
-    pairs = "; ".join(f"{POWERS[a]}–{POWERS[b]}: {sides.loc[sides.pair == pair, 'relation'].iloc[0]}"
-                      for pair, (a, b) in PAIRS.items())
     return alt.layer(lines, points, labels).properties(
         width=width, height=height,
         title=alt.Title(title or f"The strategic triangle as a {shape.name}", subtitle="Solid: amity. Dashed: enmity."),
-        description=f"Strategic triangle, configuration: {shape.name}. Positions: "
-                    + "; ".join(f"{POWERS[p]} {role}" for p, role in shape.positions.items()) + f". Relations: {pairs}.",
+        description=description,
     )
 
 
@@ -598,14 +610,65 @@ def configuration_chart(histories: dict[str, pd.DataFrame] | None = None, year: 
         description=description + ".").configure_view(stroke=None)
 
 
-def _year_chart(year: int, history: pd.DataFrame) -> alt.VConcatChart:
+def _year_relations(history: pd.DataFrame, year: int) -> tuple[dict, str]:
     row = history[history["year"] == year].iloc[0]
-    relations = {pair: row[pair] for pair in ("us_ussr", "us_prc", "ussr_prc")}
-    triangle = _triangle_layers(relations, f"{year}: a {row['configuration']}", 360, 260)
+    return {pair: row[pair] for pair in ("us_ussr", "us_prc", "ussr_prc")}, row["configuration"]
+
+
+def _year_chart(year: int, history: pd.DataFrame) -> alt.VConcatChart:
+    relations, shape = _year_relations(history, year)
+    triangle = _triangle_layers(relations, f"{year}: a {shape}", 360, 260)
     strip = _configuration_layers({"as coded": history}, year, 640)
     return alt.vconcat(triangle, strip).properties(
         description=f"{year}, as coded: {triangle.description} Path of all years: {_configuration_runs(history)}.",
     ).resolve_scale(color="independent").configure_view(stroke=None)
+
+
+class SpecChart:
+    """A finished Vega-Lite spec, shown as a chart: what a template makes when only the data change."""
+
+    def __init__(self, spec: dict):
+        self.spec = spec
+
+    def to_dict(self) -> dict:
+        return self.spec
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"application/vnd.vegalite.v5+json": self.spec, "text/plain": f"<{self.spec['description'][:60]}>"}
+
+
+class YearCharts:
+    """The one-year chart of a coded history for every year, fast: Altair builds and checks the chart once, and each
+    other year swaps in its own rows, title and description (a redraw in a few milliseconds, not a hundred)."""
+
+    def __init__(self, history: pd.DataFrame):
+        from altair.utils.data import to_values
+
+        self.history = history
+        self.first = int(history["year"].iloc[0])
+        relations, _ = _year_relations(history, self.first)
+        sides, corners, _ = _triangle_frames(relations)
+        self.template = _year_chart(self.first, history).to_dict()
+        named = {json.dumps(values, sort_keys=True): name for name, values in self.template["datasets"].items()}
+        self.names = {key: named[json.dumps(to_values(frame)["values"], sort_keys=True)]
+                      for key, frame in (("sides", sides), ("corners", corners),
+                                         ("marked", pd.DataFrame({"year": [self.first]})))}
+        self._to_values = to_values
+        self.runs = _configuration_runs(history)
+
+    def chart(self, year: int) -> SpecChart:
+        relations, shape = _year_relations(self.history, year)
+        sides, corners, description = _triangle_frames(relations)
+        spec = dict(self.template)
+        spec["datasets"] = dict(self.template["datasets"])
+        for key, frame in (("sides", sides), ("corners", corners), ("marked", pd.DataFrame({"year": [int(year)]}))):
+            spec["datasets"][self.names[key]] = self._to_values(frame)["values"]
+        top = dict(self.template["vconcat"][0])
+        top["title"] = dict(top["title"], text=f"{year}: a {shape}")
+        top["description"] = description
+        spec["vconcat"] = [top, *self.template["vconcat"][1:]]
+        spec["description"] = f"{year}, as coded: {description} Path of all years: {self.runs}."
+        return SpecChart(spec)
 
 
 @friendly

@@ -74,6 +74,15 @@ def every_coding() -> list[dict[str, str]]:
     return [dict(zip(PAIRS, values)) for values in product(RELATIONS, repeat=3)]
 
 
+def all_configurations() -> pd.DataFrame:
+    """The eight codings of the three pairs, each with its configuration and every power's position."""
+    rows = []
+    for coding in every_coding():
+        shape = configuration(coding)
+        rows.append({**coding, "configuration": shape.name, **{POWERS[p]: role for p, role in shape.positions.items()}})
+    return pd.DataFrame(rows)
+
+
 # --- a coded history ----------------------------------------------------------------------------------------
 
 #: The collection's coding rule (not Dittmer's): the kinds of event that decide a pair's relation in a year.
@@ -89,12 +98,14 @@ CLAUSES: dict[str, tuple[str, str]] = {
     "summit_breaks_up": ("enmity", "a summit meeting of the two breaks up without agreement"),
     "open_break": ("enmity", "the two ruling parties break with each other in open polemics"),
     "relations": ("amity", "the two governments establish diplomatic relations or offices in each other's capitals"),
-    "agreement": ("amity", "the two governments sign a treaty or agreement to which both are parties, or issue a "
-                           "joint communiqué or announcement"),
+    "agreement": ("amity", "the two governments sign a treaty or agreement to which both are parties, or their "
+                           "heads of government or foreign ministers issue a joint communiqué, statement or "
+                           "announcement"),
 }
 #: What does not decide a year, however much it matters: said once, so the lesson and the data agree.
-NOT_DECISIONS = ("talks, visits and meetings that end without a signed or joint text; an armistice that ends "
-                 "fighting; measures lifted; statements about third countries")
+NOT_DECISIONS = ("talks, visits and meetings that end without a signed text or a joint text of the leaders or "
+                 "foreign ministers (texts agreed by ambassadors do not count); an armistice that ends fighting; "
+                 "measures lifted; statements about third countries")
 RULE_ORDER = ("If a year has events of both kinds for a pair, the latest of them decides the year: the code is the "
               "relation in force at the year's end.")
 

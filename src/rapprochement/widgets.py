@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import display
 
-from .charts import (FIRST_YEAR, LAST_YEAR, casualty_chart, configuration_chart, select_events, timeline_chart,
+from .charts import (FIRST_YEAR, LAST_YEAR, SpecChart, casualty_chart, configuration_chart, select_events, timeline_chart,
                      triangle_chart, triangle_year_chart)
 from .data import (GROUPINGS, THREADS, format_partial_date, load_events, load_grouped_events, load_places, load_series,
                    split_list)
@@ -22,7 +22,7 @@ VEGA_LITE = "application/vnd.vegalite.v5+json"
 
 def _mimebundle(obj) -> tuple[dict, dict]:
     """What to show for ``obj``: a chart as Vega-Lite v5 (JupyterLab draws it offline), a message as HTML and text."""
-    if isinstance(obj, alt.TopLevelMixin):
+    if isinstance(obj, (alt.TopLevelMixin, SpecChart)):
         spec = obj.to_dict()
         return {VEGA_LITE: spec, "text/plain": f"<{spec.get('title', {}).get('text', 'chart')}>"}, {}
     return {"text/html": obj._repr_html_(), "text/plain": str(obj)}, {}
@@ -255,7 +255,7 @@ class TriangleHistory(ChartExplorer):
     behind each pair's coding that year. ``history.year.value = 1972`` moves it from code."""
 
     def __init__(self, year: int = 1972, coding: pd.DataFrame | None = None):
-        from .charts import _year_chart
+        from .charts import YearCharts
         from .triangle import _coding, _history
 
         self.coding = _coding(coding)
@@ -264,7 +264,8 @@ class TriangleHistory(ChartExplorer):
         years = self.coding["year"].astype(int)
         self.year = widgets.IntSlider(value=year, min=int(years.min()), max=int(years.max()), step=1,
                                       description="Year:", continuous_update=False, layout=widgets.Layout(width="520px"))
-        super().__init__({"year": self.year}, lambda year: _year_chart(year, self.history))
+        self.charts = YearCharts(self.history)
+        super().__init__({"year": self.year}, self.charts.chart)
         # the events come after the chart they explain
         self.widget.children = (self.widget.children[0], self.output, self.status_line)
 
@@ -311,7 +312,14 @@ class TriangleSensitivity(ChartExplorer):
             return "Reversing this decision changes <b>no</b> year's configuration or pivot."
         years = self.changed["year"].tolist()
         span = f"{years[0]}" if len(years) == 1 else f"{len(years)} years, {years[0]}–{years[-1]}"
-        return f"Reversing this decision changes <b>{span}</b>." + _table_html(self.changed)
+        from .triangle import POWERS
+
+        shown = self.changed.rename(columns={"configuration_as_coded": "as coded", "pivot_as_coded": "pivot as coded",
+                                             "configuration_if_reversed": "if reversed",
+                                             "pivot_if_reversed": "pivot if reversed"})
+        for column in ("pivot as coded", "pivot if reversed"):
+            shown[column] = shown[column].map(lambda p: POWERS.get(p, "none"))
+        return f"Reversing this decision changes <b>{span}</b>." + _table_html(shown)
 
 
 def triangle_sensitivity() -> TriangleSensitivity:
