@@ -68,8 +68,9 @@ BOLD = re.compile(r"\*\*([^*]+?)\*\*")
 NOT_NAMES = re.compile(r"^(YYYY|MM|DD|README|CHANNELS|[IVXLC]+)$")  # date formats, a file, a constant, volume numbers
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # bold text that is not a name: how-to labels, run-in headings and questions
-NOT_TERMS = re.compile(rf"^(Question \d|lesson \d|notebook \d|\d+ ({MONTHS})|({MONTHS})|Charts|Controls|Estimated time|"
-                       r"Hover|In public|Keep your work|Learning objectives|On Binder|Questions|Recognition|Run a cell|"
+NOT_TERMS = re.compile(rf"^(Question \d|lesson \d|notebook \d|\d+ ({MONTHS})|({MONTHS})|\d{{4}}(–\d{{4}})?$|Charts|Controls|"
+                       r"Estimated time|Hover|In public|Keep your work|Learning objectives|On Binder|Predict first|"
+                       r"Questions|Recognition|Run a cell|"
                        r"Run everything|Shift \+ Enter|The communiqué|When something|Your turn|\"|[a-z])")
 
 
