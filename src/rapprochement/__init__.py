@@ -5,6 +5,11 @@ Call :func:`setup` once at the top of a notebook; importing this package changes
 
 from __future__ import annotations
 
+# jsonschema (which Altair needs) is imported first on purpose. Measured in a Jupyter kernel, `import rapprochement`
+# took about 3.3 s when jsonschema came in later, through Altair, and about 1.8 s when it came first; the cause
+# (jsonschema builds a grammar at import) was not pinned down further. `python tools/benchmark.py` shows the effect.
+import jsonschema  # noqa: F401, E402
+
 from .charts import (THREAD_COLOURS, casualty_chart, chart_description, configuration_chart, triangle_year_chart, chart_table, figures_chart, indicator_chart, select_events, series_with_events,
                      timeline_chart, triangle_chart, votes_chart)
 from .data import (
