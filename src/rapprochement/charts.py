@@ -604,7 +604,10 @@ def configuration_chart(histories: dict[str, pd.DataFrame] | None = None, year: 
     from .triangle import history
 
     histories = histories or {"as coded": history()}
-    description = f"{title}. " + ". ".join(f"{label}: {_configuration_runs(h)}" for label, h in histories.items())
+    if len(histories) == 1:  # one row: its label would only repeat the title
+        description = f"{title}: {_configuration_runs(next(iter(histories.values())))}"
+    else:
+        description = f"{title}. " + ". ".join(f"{label}: {_configuration_runs(h)}" for label, h in histories.items())
     return _configuration_layers(histories, year, width).properties(
         title=alt.Title(title, subtitle="M ménage à trois · R romantic triangle · S stable marriage · U unit veto"),
         description=description + ".").configure_view(stroke=None)

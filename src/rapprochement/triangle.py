@@ -5,7 +5,8 @@ triangle of Washington, Moscow and Beijing from each pair's relation, amity or e
 configurations: the **ménage à trois** (good relations among all three), the **stable marriage** (one pair against
 the third) and the **romantic triangle** (one pivot playing off two others). Three relations with two values each
 give eight codings; the fourth shape, enmity all round, is called the **unit veto** in the literature that built on
-Dittmer (a name not yet confirmed in an authority here). Positions use Yu-Shan Wu's names for the roles: *friend*
+Dittmer (a name not yet confirmed in an authority here). Positions use the role names credited to Yu-Shan Wu (1996) in a table seen only in a web copy (not confirmed in an
+authority here): *friend*
 (ménage à trois), *pivot* and *wing* (romantic triangle), *partner* and *outcast* (stable marriage), *enemy* (unit
 veto).
 
@@ -99,12 +100,12 @@ CLAUSES: dict[str, tuple[str, str]] = {
     "open_break": ("enmity", "the two ruling parties break with each other in open polemics"),
     "relations": ("amity", "the two governments establish diplomatic relations or offices in each other's capitals"),
     "agreement": ("amity", "the two governments sign a treaty or agreement to which both are parties, or their "
-                           "heads of government or foreign ministers issue a joint communiqué, statement or "
-                           "announcement"),
+                           "leaders (heads of state or government, or ruling-party leaders) or foreign ministers "
+                           "issue a joint communiqué, statement or announcement"),
 }
 #: What does not decide a year, however much it matters: said once, so the lesson and the data agree.
 NOT_DECISIONS = ("talks, visits and meetings that end without a signed text or a joint text of the leaders or "
-                 "foreign ministers (texts agreed by ambassadors do not count); an armistice that ends fighting; "
+                 "foreign ministers (a text agreed by ambassadors is not enough); an armistice that ends fighting; "
                  "measures lifted; statements about third countries")
 RULE_ORDER = ("If a year has events of both kinds for a pair, the latest of them decides the year: the code is the "
               "relation in force at the year's end.")
