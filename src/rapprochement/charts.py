@@ -19,6 +19,8 @@ import pandas as pd
 from .data import (ACTORS, CHANNELS, GROUPINGS, SERIES, SPLIT_THEMES, THREADS, format_partial_date, load_events,
                    load_grouped_events, load_series, load_sources, parse_partial_date)
 from .messages import StudentInputError, as_list, choose_from, friendly, whole_number
+from .triangle import PAIRS, POWERS, _coding, _history, _year, configuration
+from .triangle import history as coded_history
 
 #: Okabe & Ito (2008), "Color Universal Design": eight colours distinguishable with any common colour blindness.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
@@ -489,8 +491,6 @@ _CORNERS = {"us": (0.0, 0.0), "ussr": (2.0, 0.0), "prc": (1.0, 1.6)}
 
 def _triangle_frames(relations: dict) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """The sides and corners a triangle draws for one coding, and its description for screen readers."""
-    from .triangle import PAIRS, POWERS, configuration
-
     shape = configuration(relations)
     sides = pd.DataFrame([{"pair": pair, "relation": relations[pair] if isinstance(relations[pair], str) else
                            ("amity" if relations[pair] else "enmity"), "order": n, "x": _CORNERS[p][0], "y": _CORNERS[p][1],
@@ -509,8 +509,6 @@ def _triangle_frames(relations: dict) -> tuple[pd.DataFrame, pd.DataFrame, str]:
 
 def _triangle_layers(relations: dict, title: str, width: int, height: int) -> alt.LayerChart:
     """The triangle without top-level configuration, so it can sit beside other charts."""
-    from .triangle import configuration
-
     shape = configuration(relations)
     sides, corners, description = _triangle_frames(relations)
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.7, 2.7]))
@@ -545,8 +543,6 @@ CONFIGURATION_STYLE = {"ménage à trois": ("#009E73", "M"), "romantic triangle"
 
 
 def _position_summary(row) -> str:
-    from .triangle import POWERS
-
     if row["pivot"]:
         return f"pivot: {POWERS[row['pivot']]}"
     outcast = [POWERS[p] for p in POWERS if row[f"{p}_position"] == "outcast"]
@@ -601,9 +597,7 @@ def configuration_chart(histories: dict[str, pd.DataFrame] | None = None, year: 
                         title: str = "The strategic triangle year by year, as coded", width: int = 640) -> alt.LayerChart:
     """One row of years per coded history (``{"as coded": rp.triangle.history()}`` by default), each year coloured
     and lettered by its configuration (M, R, S, U); ``year`` draws a frame round one year."""
-    from .triangle import history
-
-    histories = histories or {"as coded": history()}
+    histories = histories or {"as coded": coded_history()}
     if len(histories) == 1:  # one row: its label would only repeat the title
         description = f"{title}: {_configuration_runs(next(iter(histories.values())))}"
     else:
@@ -677,7 +671,5 @@ class YearCharts:
 @friendly
 def triangle_year_chart(year: int, coding: pd.DataFrame | None = None) -> alt.VConcatChart:
     """One coded year: its triangle, above the row of all years with that year framed."""
-    from .triangle import _coding, _history, _year
-
     coding = _coding(coding)
     return _year_chart(_year(coding, year), _history(coding))

@@ -10,8 +10,10 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import display
 
-from .charts import (FIRST_YEAR, LAST_YEAR, SpecChart, casualty_chart, configuration_chart, select_events, timeline_chart,
-                     triangle_chart, triangle_year_chart)
+from .charts import (FIRST_YEAR, LAST_YEAR, SpecChart, YearCharts, casualty_chart, configuration_chart, select_events,
+                     timeline_chart, triangle_chart)
+from .triangle import PAIRS, POWERS, RELATIONS, configuration, decisions, sensitivity
+from .triangle import _coding, _flip, _history, _justification  # the unchecked cores: these callers pass clean input
 from .data import (GROUPINGS, THREADS, format_partial_date, load_events, load_grouped_events, load_places, load_series,
                    split_list)
 from .maps import EAST_CHINA_COUNTRIES, distance_km, places_map
@@ -222,19 +224,16 @@ class TriangleExplorer(ChartExplorer):
     """
 
     def __init__(self, relations: dict[str, str] | None = None):
-        from .triangle import PAIRS, POWERS, RELATIONS, configuration
-
         start = relations or {"us_ussr": "enmity", "us_prc": "enmity", "ussr_prc": "amity"}
         menus = {pair: widgets.Dropdown(options=[(r, r) for r in RELATIONS], value=start[pair],
                                         description=f"{POWERS[a]}–{POWERS[b]}:", style={"description_width": "initial"},
                                         layout=widgets.Layout(width="330px"))
                  for pair, (a, b) in PAIRS.items()}
-        self._configuration = configuration
         self.shape = None
         super().__init__(menus, self._draw)
 
     def _draw(self, **relations):
-        self.shape = self._configuration(relations)
+        self.shape = configuration(relations)
         return triangle_chart(relations)
 
     def status(self) -> str:
@@ -255,9 +254,6 @@ class TriangleHistory(ChartExplorer):
     behind each pair's coding that year. ``history.year.value = 1972`` moves it from code."""
 
     def __init__(self, year: int = 1972, coding: pd.DataFrame | None = None):
-        from .charts import YearCharts
-        from .triangle import _coding, _history
-
         self.coding = _coding(coding)
         self.history = _history(self.coding)  # computed once: a redraw only picks a year
         self.events = load_events().set_index("event_id")
@@ -270,8 +266,6 @@ class TriangleHistory(ChartExplorer):
         self.widget.children = (self.widget.children[0], self.output, self.status_line)
 
     def status(self) -> str:
-        from .triangle import _justification
-
         why = _justification(self.coding, self.year.value, self.events)
         return f"<b>Why {self.year.value} is coded this way</b>" + _table_html(why)
 
@@ -288,9 +282,8 @@ class TriangleSensitivity(ChartExplorer):
     """
 
     def __init__(self, coding: pd.DataFrame | None = None):
-        from .triangle import PAIRS, POWERS, _coding, decisions
-
         self.coding = _coding(coding)
+        self.as_coded = _history(self.coding)  # computed once: a redraw only reverses one decision
         chosen = decisions(self.coding)
         options = [(f"{POWERS[PAIRS[r.pair][0]]}–{POWERS[PAIRS[r.pair][1]]}, {r.year}: {r.relation} ({r.event_ids})",
                     (r.pair, int(r.year))) for r in chosen.itertuples()]
@@ -300,11 +293,9 @@ class TriangleSensitivity(ChartExplorer):
         super().__init__({"decision": self.decision}, self._draw)
 
     def _draw(self, decision):
-        from .triangle import _flip, _history, sensitivity
-
         pair, year = decision
         self.changed = sensitivity(pair, year, self.coding)
-        shown = {"as coded": _history(self.coding), f"{pair} {year} reversed": _history(_flip(self.coding, pair, year))}
+        shown = {"as coded": self.as_coded, f"{pair} {year} reversed": _history(_flip(self.coding, pair, year))}
         return configuration_chart(shown, title=f"Reversing one decision: {pair} in {year}")
 
     def status(self) -> str:
@@ -312,8 +303,6 @@ class TriangleSensitivity(ChartExplorer):
             return "Reversing this decision changes <b>no</b> year's configuration or pivot."
         years = self.changed["year"].tolist()
         span = f"{years[0]}" if len(years) == 1 else f"{len(years)} years, {years[0]}–{years[-1]}"
-        from .triangle import POWERS
-
         shown = self.changed.rename(columns={"configuration_as_coded": "as coded", "pivot_as_coded": "pivot as coded",
                                              "configuration_if_reversed": "if reversed",
                                              "pivot_if_reversed": "pivot if reversed"})
