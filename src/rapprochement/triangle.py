@@ -5,10 +5,9 @@ triangle of Washington, Moscow and Beijing from each pair's relation, amity or e
 configurations: the **ménage à trois** (good relations among all three), the **stable marriage** (one pair against
 the third) and the **romantic triangle** (one pivot playing off two others). Three relations with two values each
 give eight codings; the fourth shape, enmity all round, is called the **unit veto** in the literature that built on
-Dittmer (a name not yet confirmed in an authority here). Positions use the role names credited to Yu-Shan Wu (1996) in a table seen only in a web copy (not confirmed in an
-authority here): *friend*
-(ménage à trois), *pivot* and *wing* (romantic triangle), *partner* and *outcast* (stable marriage), *enemy* (unit
-veto).
+Dittmer (a name not yet confirmed in an authority here). Positions use the role names credited to Yu-Shan Wu (1996)
+in a table seen only in a web copy (not confirmed in an authority here): *friend* (ménage à trois), *pivot* and
+*wing* (romantic triangle), *partner* and *outcast* (stable marriage), *enemy* (unit veto).
 
 Every coding gives exactly one configuration (a property test checks all eight). ``configuration`` works for any
 coding; a coded history is a table of ``year, pair, relation, basis, event_ids, note`` rows, where ``basis`` is
@@ -22,7 +21,7 @@ from itertools import product
 
 import pandas as pd
 
-from .data import split_list
+from .data import load_events, load_triangle, split_list
 from .messages import StudentInputError, choose_from, friendly, whole_number
 
 #: The three powers, in the order their corners are drawn.
@@ -87,7 +86,10 @@ def all_configurations() -> pd.DataFrame:
 # --- a coded history ----------------------------------------------------------------------------------------
 
 #: The collection's coding rule (not Dittmer's): the kinds of event that decide a pair's relation in a year.
-#: Key -> (relation, what counts). A year with none of these keeps the last decision ("carried").
+#: Key -> (relation, what counts). A year with none of these keeps the last decision ("carried"). Not counted:
+#: talks, visits and meetings without a signed text or a joint text of leaders or foreign ministers (a text agreed by
+#: ambassadors is not enough), an armistice, a measure lifted, a statement about third countries. If a year has events
+#: of both kinds, the latest decides. Lesson 05 and data/README.md state the same rule in prose.
 CLAUSES: dict[str, tuple[str, str]] = {
     "fighting": ("enmity", "the two states' forces fight each other"),
     "threat": ("enmity", "one threatens the other with force: in a message to its leader, a public warning, or an "
@@ -103,14 +105,6 @@ CLAUSES: dict[str, tuple[str, str]] = {
                            "leaders (heads of state or government, or ruling-party leaders) or foreign ministers "
                            "issue a joint communiqué, statement or announcement"),
 }
-#: What does not decide a year, however much it matters: said once, so the lesson and the data agree.
-NOT_DECISIONS = ("talks, visits and meetings that end without a signed text or a joint text of the leaders or "
-                 "foreign ministers (a text agreed by ambassadors is not enough); an armistice that ends fighting; "
-                 "measures lifted; statements about third countries")
-RULE_ORDER = ("If a year has events of both kinds for a pair, the latest of them decides the year: the code is the "
-              "relation in force at the year's end.")
-
-
 def coding_rule() -> pd.DataFrame:
     """The coding rule as a table: each kind of event that decides a year, and the relation it gives."""
     return pd.DataFrame([{"clause": key, "relation": relation, "an event counts when": text}
@@ -119,7 +113,6 @@ def coding_rule() -> pd.DataFrame:
 
 def _coding(coding: pd.DataFrame | None) -> pd.DataFrame:
     if coding is None:
-        from .data import load_triangle
         return load_triangle()
     if not isinstance(coding, pd.DataFrame) or not {"year", "pair", "relation", "basis"} <= set(coding.columns):
         raise StudentInputError("give a coding table with the columns year, pair, relation and basis, such as "
@@ -210,7 +203,5 @@ def _justification(coding: pd.DataFrame, year: int, events: pd.DataFrame) -> pd.
 def justification(year: int, coding: pd.DataFrame | None = None) -> pd.DataFrame:
     """For one year, each pair's relation and the events behind it, with their dates and titles (a carried row
     names the event of the decision it carries)."""
-    from .data import load_events
-
     coding = _coding(coding)
     return _justification(coding, _year(coding, year), load_events().set_index("event_id"))

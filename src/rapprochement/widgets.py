@@ -299,8 +299,7 @@ class TriangleSensitivity(ChartExplorer):
         return configuration_chart(shown, title=f"Reversing one decision: {pair} in {year}")
 
     def status(self) -> str:
-        if self.changed.empty:
-            return "Reversing this decision changes <b>no</b> year's configuration or pivot."
+        # never empty: reversing one relation changes how many pairs are friendly, so the year's configuration too
         years = self.changed["year"].tolist()
         span = f"{years[0]}" if len(years) == 1 else f"{len(years)} years, {years[0]}–{years[-1]}"
         shown = self.changed.rename(columns={"configuration_as_coded": "as coded", "pivot_as_coded": "pivot as coded",
